@@ -1,0 +1,122 @@
+import type { DMMF } from '@prisma/generator-helper';
+import type {
+  FieldDefaultKind,
+  FieldMetadata,
+  ModelMetadata,
+  Provider,
+  RelationMetadata,
+  ScalarKind,
+  SchemaMetadata,
+} from '../types.js';
+
+const SCALARS = new Set<string>(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes']);
+const DATABASE_DEFAULTS = new Set(['autoincrement', 'dbgenerated', 'sequence']);
+
+/** Lower-cases the first letter, as Prisma Client names its delegates (`LedgerEntry` → `ledgerEntry`). */
+export function delegateName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}
+
+function defaultKind(field: DMMF.Field): FieldDefaultKind {
+  if (field.isUpdatedAt) return 'prisma';
+  if (!field.hasDefaultValue) return 'none';
+  const d = field.default;
+  if (d !== undefined && typeof d === 'object' && !Array.isArray(d) && DATABASE_DEFAULTS.has((d as DMMF.FieldDefault).name)) {
+    return 'database';
+  }
+  return 'prisma';
+}
+
+function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): FieldMetadata {
+  let kind: ScalarKind;
+  let enumType: string | undefined;
+  if (field.kind === 'enum') {
+    kind = 'Enum';
+    const e = enums.get(field.type);
+    enumType = e?.dbName ?? field.type;
+  } else if (SCALARS.has(field.type)) {
+    kind = field.type as ScalarKind;
+  } else {
+    throw new Error(`prisma-uow generator: field ${field.name} has unsupported type ${field.type}`);
+  }
+  return {
+    name: field.name,
+    column: field.dbName ?? field.name,
+    kind,
+    ...(enumType !== undefined ? { enumType } : {}),
+    isList: field.isList,
+    isRequired: field.isRequired,
+    isId: field.isId,
+    isUpdatedAt: field.isUpdatedAt === true,
+    default: defaultKind(field),
+    ...(field.nativeType ? { nativeType: [field.nativeType[0], [...field.nativeType[1]]] as const } : {}),
+  };
+}
+
+function versionField(model: DMMF.Model): string | undefined {
+  const marked = model.fields.find((f) => f.documentation?.split(/\s+/).includes('@version'));
+  if (marked) {
+    if (marked.type !== 'Int' && marked.type !== 'BigInt') {
+      throw new Error(`prisma-uow generator: ${model.name}.${marked.name} is marked @version but is ${marked.type}; use Int or BigInt`);
+    }
+    return marked.name;
+  }
+  const conventional = model.fields.find((f) => f.name === 'version' && f.kind === 'scalar' && f.type === 'Int' && !f.isList);
+  return conventional?.name;
+}
+
+function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): ModelMetadata {
+  const scalars = model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+  const unsupported = model.fields.find((f) => f.kind === 'unsupported');
+  if (unsupported) {
+    throw new Error(`prisma-uow generator: ${model.name}.${unsupported.name} has an Unsupported type; the unit of work cannot track it`);
+  }
+  const primaryKey = model.primaryKey ? [...model.primaryKey.fields] : scalars.filter((f) => f.isId).map((f) => f.name);
+  if (primaryKey.length === 0) {
+    throw new Error(`prisma-uow generator: model ${model.name} has no primary key; add @id or @@id`);
+  }
+  const fieldUniques = scalars.filter((f) => f.isUnique && !f.isId).map((f) => [f.name]);
+  const uniques = [...fieldUniques, ...model.uniqueFields.map((u) => [...u])];
+  const byName = new Map(scalars.map((f) => [f.name, f]));
+  const relations: RelationMetadata[] = model.fields
+    .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
+    .map((f) => {
+      const fields = [...(f.relationFromFields ?? [])];
+      return {
+        name: f.name,
+        target: f.type,
+        fields,
+        references: [...(f.relationToFields ?? [])],
+        isOptional: fields.every((name) => byName.get(name)?.isRequired === false),
+      };
+    });
+  const version = versionField(model);
+  return {
+    name: model.name,
+    table: model.dbName ?? model.name,
+    ...(model.schema ? { schema: model.schema } : {}),
+    delegate: delegateName(model.name),
+    fields: scalars.map((f) => toField(f, enums)),
+    primaryKey,
+    uniques,
+    relations,
+    ...(version !== undefined ? { versionField: version } : {}),
+  };
+}
+
+/**
+ * Turns Prisma's DMMF datamodel into the metadata the unit of work uses. Pure: the generator's
+ * only job besides writing the result to a file.
+ *
+ * @example
+ * ```ts
+ * const metadata = metadataFromDmmf(options.dmmf.datamodel, 'sqlite');
+ * metadata.models.Account?.primaryKey; // ['id']
+ * ```
+ */
+export function metadataFromDmmf(datamodel: DMMF.Datamodel, provider: Provider): SchemaMetadata {
+  const enums = new Map(datamodel.enums.map((e) => [e.name, e]));
+  const models: Record<string, ModelMetadata> = {};
+  for (const model of datamodel.models) models[model.name] = toModel(model, enums);
+  return { provider, models };
+}

@@ -1,0 +1,88 @@
+/**
+ * Schema metadata: what the unit of work knows about each model. It is produced by the
+ * `prisma-uow` generator from the Prisma schema during `prisma generate` and never written by hand.
+ *
+ * @module
+ */
+
+/** The Prisma scalar types a tracked field can have (`Enum` for enum fields). */
+export type ScalarKind =
+  | 'String'
+  | 'Int'
+  | 'BigInt'
+  | 'Float'
+  | 'Decimal'
+  | 'Boolean'
+  | 'DateTime'
+  | 'Json'
+  | 'Bytes'
+  | 'Enum';
+
+/** How a field gets its value when an insert leaves it out. */
+export type FieldDefaultKind =
+  /** The database generates it (`autoincrement()`, `dbgenerated(...)`, `sequence()`). */
+  | 'database'
+  /** Prisma computes it client-side (`uuid()`, `cuid()`, `now()`, a literal, `@updatedAt`). */
+  | 'prisma'
+  | 'none';
+
+/** One scalar column of a model. */
+export interface FieldMetadata {
+  readonly name: string;
+  /** Column name in the database (`@map`). */
+  readonly column: string;
+  readonly kind: ScalarKind;
+  /** For `Enum` fields: the enum's database type name (`@@map` of the enum). */
+  readonly enumType?: string;
+  readonly isList: boolean;
+  readonly isRequired: boolean;
+  readonly isId: boolean;
+  readonly isUpdatedAt: boolean;
+  readonly default: FieldDefaultKind;
+  /** Native database type (`@db.VarChar(20)` is `['VarChar', ['20']]`). */
+  readonly nativeType?: readonly [string, readonly string[]];
+}
+
+/** A to-one relation whose foreign-key columns live on this model. */
+export interface RelationMetadata {
+  /** The relation field's name, e.g. `owner`. */
+  readonly name: string;
+  /** The referenced model, e.g. `User`. */
+  readonly target: string;
+  /** Foreign-key fields on this model, e.g. `['ownerId']`. */
+  readonly fields: readonly string[];
+  /** Referenced fields on the target, e.g. `['id']`. */
+  readonly references: readonly string[];
+  /** True when every foreign-key field is optional (the link can be inserted as null). */
+  readonly isOptional: boolean;
+}
+
+/** One model of the schema. */
+export interface ModelMetadata {
+  readonly name: string;
+  /** Table name (`@@map`). */
+  readonly table: string;
+  /** PostgreSQL schema (`@@schema`), when the datasource uses several. */
+  readonly schema?: string;
+  /** Name of the Prisma Client delegate, e.g. `ledgerEntry`. */
+  readonly delegate: string;
+  /** Scalar fields in schema order. */
+  readonly fields: readonly FieldMetadata[];
+  /** Primary-key fields in key order (one for `@id`, several for `@@id`). */
+  readonly primaryKey: readonly string[];
+  /** Unique constraints (each a list of fields), the primary key excluded. */
+  readonly uniques: readonly (readonly string[])[];
+  /** Relations owned by this model (it holds the foreign key). */
+  readonly relations: readonly RelationMetadata[];
+  /** Optimistic-lock field: marked `/// @version`, or an `Int` field named `version`. */
+  readonly versionField?: string;
+}
+
+/** The database providers the flush knows how to write to. */
+export type Provider = 'sqlite' | 'postgresql' | 'mysql' | 'sqlserver' | 'cockroachdb' | 'mongodb';
+
+/** Everything the generator emits about one schema. */
+export interface SchemaMetadata {
+  readonly provider: Provider;
+  readonly models: Readonly<Record<string, ModelMetadata>>;
+}
