@@ -1,1 +1,59 @@
-export function defineSchema<M>(s: unknown): any { return s; }
+/**
+ * prisma-uow: the Unit of Work pattern for Prisma ORM 7.
+ *
+ * @example
+ * ```ts
+ * import { createUnits } from 'prisma-uow';
+ * const units = createUnits({ prisma, schema });
+ * await units.run(async (uow) => {
+ *   const account = await uow.account.get(1);
+ *   account.balance = account.balance.minus(10);
+ * });
+ * ```
+ * @module
+ */
+export {
+  ConcurrencyConflictError,
+  DatabaseError,
+  EntityNotFoundError,
+  UnitClosedError,
+  UnitOfWorkError,
+  UsageError,
+  type ConflictingRow,
+  type ErrorContext,
+  type KeyValue,
+  type UsageErrorCode,
+} from './errors.js';
+export type { FlushStrategyName } from './flush/strategy.js';
+export type {
+  FieldDefaultKind,
+  FieldMetadata,
+  ModelMetadata,
+  Provider,
+  RelationMetadata,
+  ScalarKind,
+  SchemaMetadata,
+} from './metadata/types.js';
+export { DEFAULT_TRANSACTION_OPTIONS, type PrismaClientLike, type TransactionOptions } from './unit-of-work/prisma-backend.js';
+export { Repository } from './unit-of-work/repository.js';
+export {
+  defineSchema,
+  type AddInput,
+  type InputValue,
+  type Entity,
+  type FindArgs,
+  type KeyInput,
+  type ModelMap,
+  type ModelTypes,
+  type Schema,
+} from './unit-of-work/types.js';
+export type { UnitStatus } from './unit-of-work/unit-of-work.js';
+export {
+  createUnits,
+  Units,
+  type RepositoryFactories,
+  type UnitControls,
+  type UnitOfWork,
+  type UnitOptions,
+  type UnitsOptions,
+} from './unit-of-work/units.js';

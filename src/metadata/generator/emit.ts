@@ -50,9 +50,9 @@ import type * as $ from ${JSON.stringify(options.clientImport)};
 import { defineSchema } from ${JSON.stringify(options.runtimeImport)};
 
 /** Types of every model, taken from the generated Prisma Client. */
-export interface Models {
+export type Models = {
 ${models.map(modelType).join('\n')}
-}
+};
 
 /** Metadata of every model: pass it to \`createUnits\`. */
 export const schema = defineSchema<Models>(${JSON.stringify(metadata, null, 2)});

@@ -1,0 +1,40 @@
+import type { Decimal } from '@prisma/client/runtime/client';
+import { TransferRejectedError, deposit, money, withdraw } from './domain.js';
+import type { BankUnit } from './models.js';
+
+/** Loyalty points the sender's owner earns per transfer. */
+export const LOYALTY_POINTS_PER_TRANSFER = 10;
+
+/** A transfer request. */
+export interface TransferRequest {
+  readonly fromId: number;
+  readonly toId: number;
+  readonly amount: Decimal.Value;
+}
+
+/**
+ * The bank transfer of the seed article: debit one account, credit another, write a ledger
+ * entry, add loyalty points to the sender's owner. Plain code over loaded objects: no
+ * transaction, no save. The unit it runs in writes all of it at its end, or nothing.
+ *
+ * @example
+ * ```ts
+ * await units.run((uow) => transfer(uow, { fromId: 1, toId: 2, amount: '25.00' }));
+ * ```
+ */
+export async function transfer(uow: BankUnit, request: TransferRequest): Promise<void> {
+  const amount = money(request.amount);
+  if (amount.lessThanOrEqualTo(0)) {
+    throw new TransferRejectedError(`A transfer amount must be positive, got ${amount.toString()}.`);
+  }
+  if (request.fromId === request.toId) {
+    throw new TransferRejectedError(`Account#${request.fromId} cannot transfer to itself.`);
+  }
+  const sender = await uow.accounts.get(request.fromId);
+  const receiver = await uow.accounts.get(request.toId);
+  withdraw(sender, amount);
+  deposit(receiver, amount);
+  uow.ledger.record(sender, receiver, amount);
+  const owner = await uow.user.get(sender.ownerId);
+  owner.loyaltyPoints += LOYALTY_POINTS_PER_TRANSFER;
+}

@@ -1,0 +1,76 @@
+import type { ConflictingRow } from '../../errors.js';
+import type { ModelMetadata } from '../../metadata/types.js';
+import type { Row } from '../../tracking/entity.js';
+import type { UpdateRow } from '../plan.js';
+import type { FlushStrategy, ModelDelegate } from '../strategy.js';
+import { conflict, toPrismaData, updateData, updateWhere } from './prisma-values.js';
+
+/**
+ * `grouped`: Prisma Client calls, batched where Prisma can batch: one `createManyAndReturn` per
+ * model, one `updateManyAndReturn` per group of rows given identical values, one `deleteMany`
+ * per model.
+ */
+
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
+    return v;
+  });
+}
+
+interface DelegateWithReturn extends ModelDelegate {
+  updateManyAndReturn(args: { where: Row; data: Row; select: Row }): Promise<Row[]>;
+}
+
+function keyId(model: ModelMetadata, row: Readonly<Row>): string {
+  return stable(model.primaryKey.map((k) => row[k]));
+}
+
+function select(model: ModelMetadata): Row {
+  return Object.fromEntries(model.primaryKey.map((k) => [k, true]));
+}
+
+export const groupedStrategy: FlushStrategy = {
+  name: 'grouped',
+  async insert(step, { model, delegate }) {
+    return delegate.createManyAndReturn({ data: step.rows.map((r) => toPrismaData(model, r.values)) });
+  },
+  async update(step, { model, delegate }) {
+    const groups = new Map<string, UpdateRow[]>();
+    for (const row of step.rows) {
+      const k = stable(row.set);
+      const list = groups.get(k);
+      if (list) list.push(row);
+      else groups.set(k, [row]);
+    }
+    const conflicts: ConflictingRow[] = [];
+    for (const rows of groups.values()) {
+      const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
+        where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!) : { OR: rows.map((r) => updateWhere(model, step.check, r)) },
+        data: updateData(model, step.check, rows[0]!.set),
+        select: select(model),
+      });
+      if (written.length === rows.length || step.check === 'none') continue;
+      const done = new Set(written.map((r) => keyId(model, r)));
+      for (const row of rows) if (!done.has(keyId(model, row.key))) conflicts.push(conflict(model, row.key, row.version));
+    }
+    return conflicts;
+  },
+  async delete(step, { model, delegate }) {
+    const versioned = step.check === 'version' && model.versionField !== undefined;
+    const where = (row: (typeof step.rows)[number]): Row =>
+      versioned ? { ...row.key, [model.versionField!]: row.version } : { ...row.key };
+    const { count } = await delegate.deleteMany({ where: { OR: step.rows.map(where) } });
+    if (count === step.rows.length) return [];
+    // Rows still present failed their version check; if that does not account for every miss,
+    // some were already deleted elsewhere and cannot be told apart from ours: name them all.
+    const left = await delegate.findMany({ where: { OR: step.rows.map((r) => ({ ...r.key })) }, select: select(model) });
+    const leftIds = new Set(left.map((r) => keyId(model, r)));
+    const suspects = count + left.length === step.rows.length ? step.rows.filter((r) => leftIds.has(keyId(model, r.key))) : step.rows;
+    return suspects.map((r) => conflict(model, r.key, r.version));
+  },
+};

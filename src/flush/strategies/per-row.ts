@@ -1,0 +1,38 @@
+import type { ConflictingRow } from '../../errors.js';
+import type { Row } from '../../tracking/entity.js';
+import type { FlushStrategy } from '../strategy.js';
+import { conflict, toPrismaData, updateData, updateWhere } from './prisma-values.js';
+
+/**
+ * `per-row`: one Prisma Client call per row: what hand-written Prisma code does. Slow, simple,
+ * and the reference the other strategies are checked against.
+ */
+export const perRowStrategy: FlushStrategy = {
+  name: 'per-row',
+  async insert(step, { model, delegate }) {
+    const out: Row[] = [];
+    for (const row of step.rows) out.push(await delegate.create({ data: toPrismaData(model, row.values) }));
+    return out;
+  },
+  async update(step, { model, delegate }) {
+    const conflicts: ConflictingRow[] = [];
+    for (const row of step.rows) {
+      const { count } = await delegate.updateMany({
+        where: updateWhere(model, step.check, row),
+        data: updateData(model, step.check, row.set),
+      });
+      if (count === 0 && step.check !== 'none') conflicts.push(conflict(model, row.key, row.version));
+    }
+    return conflicts;
+  },
+  async delete(step, { model, delegate }) {
+    const conflicts: ConflictingRow[] = [];
+    for (const row of step.rows) {
+      const where: Row = { ...row.key };
+      if (step.check === 'version' && model.versionField !== undefined) where[model.versionField] = row.version;
+      const { count } = await delegate.deleteMany({ where });
+      if (count === 0) conflicts.push(conflict(model, row.key, row.version));
+    }
+    return conflicts;
+  },
+};

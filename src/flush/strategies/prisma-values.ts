@@ -1,0 +1,57 @@
+import { DbNull } from '@prisma/client/runtime/client';
+import type { ConflictingRow } from '../../errors.js';
+import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { Row } from '../../tracking/entity.js';
+import type { UpdateRow } from '../plan.js';
+
+/**
+ * Converting plan rows to Prisma Client arguments (shared by the `per-row` and `grouped`
+ * strategies).
+ *
+ * @internal
+ * @module
+ */
+
+function field(model: ModelMetadata, name: string): FieldMetadata {
+  return model.fields.find((f) => f.name === name)!;
+}
+
+/** Row values as Prisma Client `data`: a `Json` null is written as the database NULL. */
+export function toPrismaData(model: ModelMetadata, row: Readonly<Row>): Row {
+  const data: Row = {};
+  for (const [name, value] of Object.entries(row)) {
+    data[name] = value === null && field(model, name).kind === 'Json' && !field(model, name).isList ? DbNull : value;
+  }
+  return data;
+}
+
+/** A `where` condition that matches `value` exactly in field `name`. */
+export function equalsFilter(model: ModelMetadata, name: string, value: unknown): unknown {
+  const f = field(model, name);
+  if (f.kind === 'Json' && !f.isList) return { equals: value === null ? DbNull : value };
+  if (f.isList) return value === null ? null : { equals: value };
+  return value;
+}
+
+/** The `where` of one row's update: its key plus its concurrency check. */
+export function updateWhere(model: ModelMetadata, check: string, row: UpdateRow): Row {
+  const where: Row = { ...row.key };
+  if (check === 'version' && model.versionField !== undefined) where[model.versionField] = row.version;
+  if (check === 'original') {
+    for (const [name, value] of Object.entries(row.original)) where[name] = equalsFilter(model, name, value);
+  }
+  return where;
+}
+
+/** The `data` of one row's update: its changed fields, and the version increment. */
+export function updateData(model: ModelMetadata, check: string, set: Readonly<Row>): Row {
+  const data = toPrismaData(model, set);
+  if (check === 'version' && model.versionField !== undefined) data[model.versionField] = { increment: 1 };
+  return data;
+}
+
+/** Describes a row that failed its check. */
+export function conflict(model: ModelMetadata, key: Readonly<Row>, version?: unknown): ConflictingRow {
+  const shown = model.primaryKey.length === 1 ? key[model.primaryKey[0]!] : { ...key };
+  return version === undefined ? { model: model.name, key: shown } : { model: model.name, key: shown, expectedVersion: version };
+}

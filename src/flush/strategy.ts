@@ -1,0 +1,53 @@
+import type { ConflictingRow } from '../errors.js';
+import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { Row } from '../tracking/entity.js';
+import type { DeleteStep, InsertStep, UpdateStep } from './plan.js';
+
+/**
+ * A flush strategy turns plan steps into statements. All strategies pass the same tests; they
+ * differ only in how many statements they send.
+ *
+ * @module
+ */
+
+/** The part of a Prisma model delegate the strategies use. @internal */
+export interface ModelDelegate {
+  create(args: { data: Row }): Promise<Row>;
+  createManyAndReturn(args: { data: Row[] }): Promise<Row[]>;
+  updateMany(args: { where: Row; data: Row }): Promise<{ count: number }>;
+  deleteMany(args: { where: Row }): Promise<{ count: number }>;
+  findMany(args: Row): Promise<Row[]>;
+}
+
+/** The part of a Prisma (transaction) client the strategies use. @internal */
+export interface TransactionClient {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | object, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | object, ...values: unknown[]): Promise<number>;
+  [delegate: string]: unknown;
+}
+
+/** What a strategy needs to run one step. */
+export interface StepContext {
+  readonly schema: SchemaMetadata;
+  readonly model: ModelMetadata;
+  readonly tx: TransactionClient;
+  readonly delegate: ModelDelegate;
+}
+
+/** One way of writing plan steps. Steps arrive with every pending key already resolved. */
+export interface FlushStrategy {
+  readonly name: FlushStrategyName;
+  /** Inserts the rows; returns the stored rows (with generated values), in the same order. */
+  insert(step: InsertStep, ctx: StepContext): Promise<Row[]>;
+  /** Updates the rows; returns those that failed their concurrency check. */
+  update(step: UpdateStep, ctx: StepContext): Promise<ConflictingRow[]>;
+  /** Deletes the rows; returns those that failed their concurrency check. */
+  delete(step: DeleteStep, ctx: StepContext): Promise<ConflictingRow[]>;
+}
+
+/**
+ * - `bulk`: one SQL statement per step, whatever the number of rows (default; PostgreSQL and SQLite).
+ * - `grouped`: Prisma Client calls, rows with identical changes share one `updateMany`.
+ * - `per-row`: one Prisma Client call per row (the baseline most Prisma code uses).
+ */
+export type FlushStrategyName = 'bulk' | 'grouped' | 'per-row';

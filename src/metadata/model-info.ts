@@ -1,0 +1,50 @@
+import type { FieldMetadata, ModelMetadata, RelationMetadata, SchemaMetadata } from './types.js';
+
+/**
+ * Lookup tables derived once per factory from the generated metadata, so hot paths (property
+ * access on tracked objects, diffing) never scan field lists.
+ *
+ * @internal
+ */
+export interface ModelInfo {
+  readonly meta: ModelMetadata;
+  readonly name: string;
+  readonly fields: ReadonlyMap<string, FieldMetadata>;
+  readonly fieldNames: readonly string[];
+  readonly relations: ReadonlyMap<string, RelationMetadata>;
+  readonly primaryKey: readonly string[];
+  readonly primaryKeySet: ReadonlySet<string>;
+  /** `DateTime` and `Bytes` fields: their values can be changed in place, so drafts hold copies. */
+  readonly leafFields: readonly string[];
+  /** Fields holding objects immer drafts lazily (`Json`, lists). */
+  readonly nestedFields: ReadonlySet<string>;
+  readonly versionField: string | undefined;
+  /** Domain class whose prototype supplies methods and accessors (see `createUnits({ classes })`). */
+  prototype: object | undefined;
+}
+
+/** @internal */
+export type SchemaInfo = ReadonlyMap<string, ModelInfo>;
+
+function modelInfo(meta: ModelMetadata): ModelInfo {
+  return {
+    meta,
+    name: meta.name,
+    fields: new Map(meta.fields.map((f) => [f.name, f])),
+    fieldNames: meta.fields.map((f) => f.name),
+    relations: new Map(meta.relations.map((r) => [r.name, r])),
+    primaryKey: meta.primaryKey,
+    primaryKeySet: new Set(meta.primaryKey),
+    leafFields: meta.fields.filter((f) => f.kind === 'DateTime' || f.kind === 'Bytes').map((f) => f.name),
+    nestedFields: new Set(meta.fields.filter((f) => f.kind === 'Json' || f.isList).map((f) => f.name)),
+    versionField: meta.versionField,
+    prototype: undefined,
+  };
+}
+
+/** @internal */
+export function compileSchema(schema: SchemaMetadata): Map<string, ModelInfo> {
+  const out = new Map<string, ModelInfo>();
+  for (const meta of Object.values(schema.models)) out.set(meta.name, modelInfo(meta));
+  return out;
+}

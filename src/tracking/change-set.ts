@@ -1,0 +1,159 @@
+import type { EntityState, Row } from './entity.js';
+import { valuesEqual } from './values.js';
+
+/**
+ * The change set: what a commit must write, as plain frozen data. It is computed from the tracked
+ * objects (finishing their immer drafts) and handed to the pure planner.
+ *
+ * @module
+ */
+
+/**
+ * A value not known until an earlier insert of the same commit returns: the `field` of the new
+ * object `entity` (typically its database-generated id).
+ */
+export class PendingKey {
+  constructor(
+    readonly entity: number,
+    readonly model: string,
+    readonly field: string,
+  ) {
+    Object.freeze(this);
+  }
+}
+
+/** A new row. */
+export interface InsertChange {
+  readonly model: string;
+  readonly entity: number;
+  /** Values given for the row (fields left out get their schema default). */
+  readonly values: Readonly<Row>;
+}
+
+/** Changed columns of a loaded row. */
+export interface UpdateChange {
+  readonly model: string;
+  readonly entity: number;
+  /** Primary key of the row, by field. */
+  readonly key: Readonly<Row>;
+  /** New values of the changed fields only. */
+  readonly set: Readonly<Row>;
+  /** The values those fields had when loaded (the concurrency check for unversioned models). */
+  readonly original: Readonly<Row>;
+  /** The version the row had when loaded, for versioned models. */
+  readonly version?: unknown;
+}
+
+/** A loaded row to delete. */
+export interface DeleteChange {
+  readonly model: string;
+  readonly entity: number;
+  readonly key: Readonly<Row>;
+  readonly version?: unknown;
+}
+
+/** Everything one commit writes. */
+export interface ChangeSet {
+  readonly inserts: readonly InsertChange[];
+  readonly updates: readonly UpdateChange[];
+  readonly deletes: readonly DeleteChange[];
+}
+
+/** True when the change set writes nothing. */
+export function isEmptyChangeSet(changes: ChangeSet): boolean {
+  return changes.inserts.length === 0 && changes.updates.length === 0 && changes.deletes.length === 0;
+}
+
+function pick(row: Readonly<Row>, names: readonly string[]): Row {
+  const out: Row = {};
+  for (const name of names) out[name] = row[name];
+  return out;
+}
+
+/** Foreign-key values taken from objects linked with `child.parent = node`. */
+function linkedValues(state: EntityState): Row {
+  const out: Row = {};
+  if (!state.refs) return out;
+  for (const [name, target] of state.refs) {
+    const relation = state.info.relations.get(name)!;
+    const targetValues = target.current();
+    relation.fields.forEach((fk, i) => {
+      const ref = relation.references[i]!;
+      const value = targetValues[ref];
+      out[fk] =
+        value === undefined && target.status === 'new' ? new PendingKey(target.id, target.info.name, ref) : value;
+    });
+  }
+  return out;
+}
+
+/** What {@link computeChangeSet} reads from a unit. @internal */
+export interface TrackedChanges {
+  readonly added: Iterable<EntityState>;
+  readonly dirty: Iterable<EntityState>;
+  readonly removed: Iterable<EntityState>;
+}
+
+/** New values of each object, as the commit will leave them. @internal */
+export type FinalValues = Map<EntityState, Row>;
+
+/**
+ * Finishes the drafts of every touched object and lists the inserts, updates (changed columns
+ * only; a value written back to what was loaded is no change) and deletes.
+ *
+ * @internal
+ */
+export function computeChangeSet(tracked: TrackedChanges): { changes: ChangeSet; finals: FinalValues } {
+  const inserts: InsertChange[] = [];
+  const updates: UpdateChange[] = [];
+  const deletes: DeleteChange[] = [];
+  const finals: FinalValues = new Map();
+
+  for (const state of tracked.added) {
+    if (state.status !== 'new') continue;
+    const { values } = state.finish();
+    const row: Row = { ...values, ...linkedValues(state) };
+    for (const name of Object.keys(row)) if (row[name] === undefined) delete row[name];
+    finals.set(state, values);
+    inserts.push(Object.freeze({ model: state.info.name, entity: state.id, values: Object.freeze(row) }));
+  }
+  for (const state of tracked.dirty) {
+    if (state.status !== 'managed') continue;
+    const { values, changed } = state.finish();
+    finals.set(state, values);
+    const links = linkedValues(state);
+    const set: Row = {};
+    for (const name of changed) set[name] = values[name];
+    for (const [name, value] of Object.entries(links)) {
+      const field = state.info.fields.get(name)!;
+      if (value instanceof PendingKey || !valuesEqual(field, value, state.base[name])) set[name] = value;
+      else delete set[name];
+    }
+    const names = Object.keys(set);
+    if (names.length === 0) continue;
+    const versionField = state.info.versionField;
+    updates.push(
+      Object.freeze({
+        model: state.info.name,
+        entity: state.id,
+        key: Object.freeze(pick(state.base, state.info.primaryKey)),
+        set: Object.freeze(set),
+        original: Object.freeze(pick(state.base, names)),
+        ...(versionField !== undefined ? { version: state.base[versionField] } : {}),
+      }),
+    );
+  }
+  for (const state of tracked.removed) {
+    if (state.status !== 'removed') continue;
+    const versionField = state.info.versionField;
+    deletes.push(
+      Object.freeze({
+        model: state.info.name,
+        entity: state.id,
+        key: Object.freeze(pick(state.base, state.info.primaryKey)),
+        ...(versionField !== undefined ? { version: state.base[versionField] } : {}),
+      }),
+    );
+  }
+  return { changes: Object.freeze({ inserts, updates, deletes }), finals };
+}

@@ -1,0 +1,256 @@
+import { Immer, current, enablePatches, isDraftable, type Draft, type Patch } from 'immer';
+import { UnitClosedError, UsageError, describeRow } from '../errors.js';
+import type { ModelInfo } from '../metadata/model-info.js';
+import { keyValueOf } from './keys.js';
+import { checkValue } from './validate.js';
+import { cloneLeaf, isMutableLeaf, valuesEqual } from './values.js';
+
+/**
+ * Tracked objects. Every row a unit hands out is a `Proxy` over an {@link EntityState}: reads come
+ * from the loaded snapshot until the first write, which starts an immer draft; the draft's
+ * patches, compared with the snapshot, are the change set. Tracking state lives in the state
+ * object, never on the user's object.
+ *
+ * @module
+ */
+
+enablePatches();
+/** A private immer instance, so the application's own immer settings are untouched. */
+const immer = new Immer({ autoFreeze: true });
+
+/** @internal */
+export type Row = Record<string, unknown>;
+
+/** Lifecycle of a tracked object within its unit. */
+export type EntityStatus = 'managed' | 'new' | 'removed';
+
+/** What an entity needs from the unit that owns it. @internal */
+export interface EntityHost {
+  /** `undefined` while the unit is open; why it ended otherwise. */
+  readonly endedBy: 'commit' | 'rollback' | undefined;
+  markDirty(state: EntityState): void;
+  /** The state behind a tracked object of this unit, if `value` is one. */
+  stateOf(value: unknown): EntityState | undefined;
+}
+
+let nextId = 1;
+
+/** @internal */
+export class EntityState {
+  readonly id = nextId++;
+  /** The values as loaded (or as last committed): the snapshot changes are compared with. */
+  base: Row;
+  draft: Draft<Row> | undefined = undefined;
+  /** Relation fields set to other tracked objects (`child.parent = node`), by relation name. */
+  refs: Map<string, EntityState> | undefined = undefined;
+  status: EntityStatus;
+  /** Identity-map key; `undefined` for new objects whose key the database generates. */
+  identity: string | undefined;
+  readonly proxy: Row;
+
+  constructor(
+    readonly info: ModelInfo,
+    readonly host: EntityHost,
+    base: Row,
+    status: EntityStatus,
+    identity: string | undefined,
+  ) {
+    this.base = base;
+    this.status = status;
+    this.identity = identity;
+    this.proxy = new Proxy(this, handler) as unknown as Row;
+  }
+
+  /** The primary key as users write it (`7`, or `{ groupId, userName }`). */
+  get key(): unknown {
+    return keyValueOf(this.info.meta, this.draft ?? this.base);
+  }
+
+  describe(): string {
+    return describeRow(this.info.name, this.status === 'new' && this.identity === undefined ? undefined : this.key);
+  }
+
+  /** Starts the draft. Mutable leaves (`Date`, `Bytes`) are copied so in-place edits stay visible. */
+  ensureDraft(): Draft<Row> {
+    if (this.draft) return this.draft;
+    const draft = immer.createDraft(this.base);
+    for (const name of this.info.leafFields) {
+      const value = this.base[name];
+      if (isMutableLeaf(value)) draft[name] = cloneLeaf(value);
+    }
+    this.draft = draft;
+    this.host.markDirty(this);
+    return draft;
+  }
+
+  read(name: string): unknown {
+    if (this.draft) return this.draft[name];
+    const value = this.base[name];
+    if (this.host.endedBy === undefined && (isMutableLeaf(value) || (value !== null && typeof value === 'object' && isDraftable(value)))) {
+      return this.ensureDraft()[name];
+    }
+    return value;
+  }
+
+  /** Current values of all fields (a plain object). */
+  current(): Row {
+    return this.draft ? (current(this.draft) as Row) : this.base;
+  }
+
+  /**
+   * Ends the draft: returns the new values and the top-level fields whose value really changed
+   * (patches filtered by value equality with the snapshot). Clean objects cost nothing.
+   */
+  finish(): { values: Row; changed: string[] } {
+    const draft = this.draft;
+    if (!draft) return { values: this.base, changed: [] };
+    let patches: Patch[] = [];
+    const values = immer.finishDraft(draft, (p) => {
+      patches = p;
+    }) as Row;
+    this.draft = undefined;
+    const touched = new Set<string>();
+    for (const patch of patches) {
+      const top = patch.path[0];
+      if (typeof top === 'string') touched.add(top);
+    }
+    const changed: string[] = [];
+    for (const name of touched) {
+      const field = this.info.fields.get(name);
+      if (field && !valuesEqual(field, values[name], this.base[name])) changed.push(name);
+    }
+    return { values, changed };
+  }
+
+  write(name: string, value: unknown, receiver: unknown): boolean {
+    const field = this.info.fields.get(name);
+    if (this.host.endedBy !== undefined) {
+      const how = this.host.endedBy === 'commit' ? 'committed' : 'rolled back';
+      throw new UnitClosedError(
+        `${this.describe()}.${name} cannot be written: its unit of work has ended (${how}). Load the row in a new unit to change it.`,
+        { model: this.info.name, key: this.key, field: name },
+      );
+    }
+    if (this.status === 'removed') {
+      throw new UsageError('NOT_TRACKED', `${this.describe()}.${name} cannot be written: the object was removed in this unit.`, {
+        model: this.info.name,
+        key: this.key,
+        field: name,
+      });
+    }
+    if (!field) {
+      const relation = this.info.relations.get(name);
+      if (relation) return this.link(name, value);
+      if (this.info.prototype && Reflect.has(this.info.prototype, name)) return Reflect.set(this.info.prototype, name, value, receiver);
+      throw new UsageError('UNKNOWN_FIELD', `${this.info.name} has no field '${name}'.`, {
+        model: this.info.name,
+        key: this.key,
+        field: name,
+      });
+    }
+    value = checkValue(this.info.name, this.status === 'new' && this.identity === undefined ? undefined : this.key, field, value);
+    if (this.info.primaryKeySet.has(name) && this.identity !== undefined && !valuesEqual(field, value, this.read(name))) {
+      throw new UsageError(
+        'PRIMARY_KEY_CHANGED',
+        `${this.describe()}.${name} is part of the primary key and cannot be changed; remove the object and add a new one instead.`,
+        { model: this.info.name, key: this.key, field: name },
+      );
+    }
+    if (name === this.info.versionField && this.status === 'managed') {
+      throw new UsageError(
+        'INVALID_ARGUMENT',
+        `${this.describe()}.${name} is the version field; the unit increments it on every update, do not set it.`,
+        { model: this.info.name, key: this.key, field: name },
+      );
+    }
+    this.ensureDraft()[name] = value;
+    return true;
+  }
+
+  /** `child.parent = node`: remembers the link; the foreign key is taken from `node` at commit. */
+  private link(name: string, value: unknown): boolean {
+    const relation = this.info.relations.get(name)!;
+    if (value === null) {
+      if (!relation.isOptional) {
+        throw new UsageError('INVALID_VALUE', `${this.describe()}.${name} is a required relation and cannot be null.`, {
+          model: this.info.name,
+          key: this.key,
+          field: name,
+        });
+      }
+      this.refs?.delete(name);
+      for (const fk of relation.fields) this.write(fk, null, undefined);
+      return true;
+    }
+    const target = this.host.stateOf(value);
+    if (!target) {
+      throw new UsageError(
+        'NOT_TRACKED',
+        `${this.describe()}.${name} must be set to a ${relation.target} object loaded or added in this unit.`,
+        { model: this.info.name, key: this.key, field: name },
+      );
+    }
+    if (target.info.name !== relation.target) {
+      throw new UsageError('WRONG_MODEL', `${this.describe()}.${name} expects a ${relation.target}, got a ${target.info.name}.`, {
+        model: this.info.name,
+        key: this.key,
+        field: name,
+      });
+    }
+    (this.refs ??= new Map()).set(name, target);
+    this.ensureDraft();
+    return true;
+  }
+}
+
+const objectProto = Object.prototype;
+
+/** Proxy traps shared by every tracked object; the proxy target is its {@link EntityState}. */
+const handler: ProxyHandler<EntityState> = {
+  get(state, prop, receiver) {
+    if (typeof prop === 'string') {
+      if (state.info.fields.has(prop)) return state.read(prop);
+      const ref = state.refs?.get(prop);
+      if (ref) return ref.proxy;
+    }
+    return Reflect.get(state.info.prototype ?? objectProto, prop, receiver);
+  },
+  set(state, prop, value, receiver) {
+    if (typeof prop !== 'string') {
+      throw new UsageError('UNKNOWN_FIELD', `${state.info.name} objects cannot hold symbol properties.`, { model: state.info.name });
+    }
+    return state.write(prop, value, receiver);
+  },
+  has(state, prop) {
+    return typeof prop === 'string' && state.info.fields.has(prop) ? true : Reflect.has(state.info.prototype ?? objectProto, prop);
+  },
+  ownKeys(state) {
+    return [...state.info.fieldNames];
+  },
+  getOwnPropertyDescriptor(state, prop) {
+    if (typeof prop !== 'string' || !state.info.fields.has(prop)) return undefined;
+    return { value: state.read(prop), writable: true, enumerable: true, configurable: true };
+  },
+  deleteProperty(state, prop) {
+    throw new UsageError('INVALID_VALUE', `${state.describe()}.${String(prop)} cannot be deleted; set it to null instead.`, {
+      model: state.info.name,
+      field: String(prop),
+    });
+  },
+  defineProperty(state, prop) {
+    throw new UsageError('UNKNOWN_FIELD', `${state.describe()}: properties cannot be defined on tracked objects ('${String(prop)}').`, {
+      model: state.info.name,
+      field: String(prop),
+    });
+  },
+  getPrototypeOf(state) {
+    return state.info.prototype ?? objectProto;
+  },
+};
+
+/** `console.log(account)` shows the current values (Node inspects the proxy target). */
+Object.defineProperty(EntityState.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: EntityState, _depth: number, options: object, inspect: (v: unknown, o: object) => string) {
+    return `${this.info.name} ${inspect(this.current(), options)}`;
+  },
+});

@@ -1,0 +1,99 @@
+import { UsageError } from '../errors.js';
+import type { ModelMetadata } from '../metadata/types.js';
+
+/**
+ * Primary keys: turning the key a user passes to `get` and the key of a loaded row into one
+ * canonical string, so the identity map finds the same object for both.
+ *
+ * @module
+ */
+
+function part(value: unknown): string {
+  switch (typeof value) {
+    case 'number':
+    case 'bigint':
+      return `n:${String(value)}`;
+    case 'string':
+      return `s:${value}`;
+    case 'boolean':
+      return `b:${String(value)}`;
+    default:
+      if (value instanceof Date) return `d:${value.getTime()}`;
+      if (value instanceof Uint8Array) return `x:${Buffer.from(value).toString('hex')}`;
+      if (value !== null && typeof value === 'object' && 'toFixed' in value) return `n:${String(value)}`;
+      return `?:${String(value)}`;
+  }
+}
+
+/** The identity-map key of a row (`undefined` when a primary-key field has no value yet). */
+export function identityOf(model: ModelMetadata, row: Readonly<Record<string, unknown>>): string | undefined {
+  const pk = model.primaryKey;
+  if (pk.length === 1) {
+    const v = row[pk[0]!];
+    return v === undefined || v === null ? undefined : part(v);
+  }
+  let out = '';
+  for (const name of pk) {
+    const v = row[name];
+    if (v === undefined || v === null) return undefined;
+    out += `${part(v)}\u0000`;
+  }
+  return out;
+}
+
+/** The primary key of a row as users write it: the value, or an object for composite keys. */
+export function keyValueOf(model: ModelMetadata, row: Readonly<Record<string, unknown>>): unknown {
+  if (model.primaryKey.length === 1) return row[model.primaryKey[0]!];
+  const key: Record<string, unknown> = {};
+  for (const name of model.primaryKey) key[name] = row[name];
+  return key;
+}
+
+/**
+ * Turns what a user passed to `get` into a `where` object over the primary-key fields.
+ *
+ * @example
+ * ```ts
+ * keyToWhere(account, 7);                                  // { id: 7 }
+ * keyToWhere(membership, { groupId: 1, userName: 'ann' }); // the same object
+ * ```
+ */
+export function keyToWhere(model: ModelMetadata, key: unknown): Record<string, unknown> {
+  const pk = model.primaryKey;
+  if (pk.length === 1) {
+    const name = pk[0]!;
+    if (key !== null && typeof key === 'object' && !(key instanceof Date) && !(key instanceof Uint8Array) && !('toFixed' in key)) {
+      const value = (key as Record<string, unknown>)[name];
+      if (value === undefined) {
+        throw new UsageError('INVALID_ARGUMENT', `${model.name} key object must have the field '${name}'.`, { model: model.name, key });
+      }
+      return { [name]: value };
+    }
+    if (key === undefined || key === null) {
+      throw new UsageError('INVALID_ARGUMENT', `${model.name}: get() needs a primary key value, got ${String(key)}.`, {
+        model: model.name,
+      });
+    }
+    return { [name]: key };
+  }
+  if (key === null || typeof key !== 'object') {
+    throw new UsageError(
+      'INVALID_ARGUMENT',
+      `${model.name} has a composite primary key (${pk.join(', ')}); pass an object with those fields.`,
+      { model: model.name, key },
+    );
+  }
+  const where: Record<string, unknown> = {};
+  for (const name of pk) {
+    const value = (key as Record<string, unknown>)[name];
+    if (value === undefined || value === null) {
+      throw new UsageError('INVALID_ARGUMENT', `${model.name} key is missing the field '${name}'.`, {
+        model: model.name,
+        key,
+        field: name,
+      });
+    }
+    where[name] = value;
+  }
+  return where;
+}

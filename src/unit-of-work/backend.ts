@@ -1,0 +1,18 @@
+import type { ExecutionResult } from '../flush/executor.js';
+import type { FlushPlan } from '../flush/plan.js';
+import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { Row } from '../tracking/entity.js';
+
+/**
+ * Where a unit reads rows from and commits plans to. The Prisma backend is the real one; other
+ * backends (an in-memory store for tests) plug in here and share every other part of the unit.
+ *
+ * @internal
+ */
+export interface UnitBackend {
+  readonly schema: SchemaMetadata;
+  /** Rows matching Prisma `findMany` arguments (no `select`/`include`). */
+  findMany(model: ModelMetadata, args: Row): Promise<Row[]>;
+  /** Runs the plan atomically: all of it, or nothing. */
+  commit(plan: FlushPlan): Promise<ExecutionResult>;
+}

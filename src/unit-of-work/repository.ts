@@ -1,0 +1,77 @@
+import type { ModelInfo } from '../metadata/model-info.js';
+import type { AddInput, Entity, FindArgs, KeyInput, ModelMap } from './types.js';
+
+/** What a repository needs from its unit. @internal */
+export interface RepositoryHost {
+  get(info: ModelInfo, key: unknown): Promise<object>;
+  find(info: ModelInfo, args: object | undefined, first: boolean): Promise<object[]>;
+  add(info: ModelInfo, data: object): object;
+  remove(info: ModelInfo, entity: object): void;
+}
+
+/**
+ * The repository of one model inside a unit: `uow.account`, `uow.ledgerEntry`, ... Objects it
+ * returns are tracked: change them like plain objects and the unit writes the changes when it
+ * ends.
+ *
+ * @example
+ * ```ts
+ * await units.run(async (uow) => {
+ *   const account = await uow.account.get(1);        // typed as the Prisma `Account` row
+ *   account.balance = account.balance.plus(10);       // tracked; written at commit
+ *   const poor = await uow.account.find({ where: { balance: { lt: 5 } } });
+ *   uow.ledgerEntry.add({ fromId: 1, toId: 2, amount: 10 });
+ *   uow.account.remove(poor[0]!);
+ * });
+ * ```
+ */
+export class Repository<M extends ModelMap, N extends keyof M & string> {
+  /** @internal */
+  constructor(
+    private readonly host: RepositoryHost,
+    private readonly info: ModelInfo,
+  ) {}
+
+  /** The model's name, e.g. `Account`. */
+  get model(): N {
+    return this.info.name as N;
+  }
+
+  /**
+   * The object with this primary key: from the unit if it is already there, else loaded.
+   * Throws `EntityNotFoundError` when no row has the key.
+   */
+  get(key: KeyInput<M[N]>): Promise<Entity<M, N>> {
+    return this.host.get(this.info, key) as Promise<Entity<M, N>>;
+  }
+
+  /**
+   * Rows matching Prisma `findMany` arguments. Rows already in the unit come back as the same
+   * objects, with their in-memory changes (the database values never overwrite them). The query
+   * runs on the database: objects added in this unit are not seen until commit, and a row is
+   * matched by its stored values, not by changes made in memory.
+   */
+  find(args?: FindArgs<M[N]>): Promise<Entity<M, N>[]> {
+    return this.host.find(this.info, args, false) as Promise<Entity<M, N>[]>;
+  }
+
+  /** The first row matching the arguments, or `null`. */
+  async findFirst(args?: FindArgs<M[N]>): Promise<Entity<M, N> | null> {
+    const rows = (await this.host.find(this.info, args, true)) as Entity<M, N>[];
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Adds a new row; it is inserted at commit. Returns the tracked object: fields the database
+   * generates (ids, defaults) appear on it after the commit. Relations can be given as objects
+   * of this unit (`{ owner: user }`), also when those are new themselves.
+   */
+  add(data: AddInput<M, N>): Entity<M, N> {
+    return this.host.add(this.info, data) as Entity<M, N>;
+  }
+
+  /** Deletes the row at commit. The object must belong to this unit. */
+  remove(entity: Entity<M, N>): void {
+    this.host.remove(this.info, entity);
+  }
+}

@@ -1,0 +1,78 @@
+import type { Decimal } from '@prisma/client/runtime/client';
+import type { SchemaMetadata } from '../metadata/types.js';
+
+/**
+ * Types that flow from the generated Prisma Client into the unit of work. The generator emits a
+ * `Models` map (one entry per model, built from the client's own types); everything here derives
+ * from it, so `uow.account.get(1)` is typed as the `Account` row without user-written types.
+ *
+ * @module
+ */
+
+/** What the generator emits for one model. */
+export interface ModelTypes {
+  /** The row type Prisma Client returns for the model. */
+  row: object;
+  /** Prisma's `findMany` arguments for the model. */
+  findMany: object;
+  /** Prisma's `where` input for the model. */
+  where: object;
+  /** Names of the primary-key fields. */
+  key: string;
+  /** Fields an insert must give. */
+  required: string;
+  /** Relation field name → referenced model, for relations whose foreign key is on this model. */
+  refs: Record<string, string>;
+}
+
+/** The generated `Models` type: model name → {@link ModelTypes}. */
+export type ModelMap = { [model: string]: ModelTypes };
+
+/** Metadata with the `Models` type attached (what the generated `schema` export is). */
+export interface Schema<M extends ModelMap> extends SchemaMetadata {
+  /** Type-level only: never set at run time. */
+  readonly __models?: M;
+}
+
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+
+/** What `get` takes: the key value, or an object of key fields for composite keys. */
+export type KeyInput<T extends ModelTypes> =
+  true extends IsUnion<T['key']>
+    ? { [K in T['key'] & keyof T['row']]: T['row'][K] }
+    : T['row'][T['key'] & keyof T['row']];
+
+/** A tracked object of model `N`: the Prisma row, plus relation links set in this unit. */
+export type Entity<M extends ModelMap, N extends keyof M> = M[N]['row'] & {
+  -readonly [R in keyof M[N]['refs']]?: M[N]['refs'][R] extends keyof M ? Entity<M, M[N]['refs'][R]> | null : never;
+};
+
+/** What a field accepts on input: a `Decimal` also as number or numeric string, a `bigint` also as number. */
+export type InputValue<T> = T extends Decimal ? Decimal.Value : T extends bigint ? bigint | number : T;
+
+/** What `add` takes: required fields, optional others, and relation links to tracked objects. */
+export type AddInput<M extends ModelMap, N extends keyof M> = {
+  [K in M[N]['required'] & keyof M[N]['row']]: InputValue<M[N]['row'][K]>;
+} & {
+  [K in Exclude<keyof M[N]['row'], M[N]['required']>]?: InputValue<M[N]['row'][K]>;
+} & {
+  [R in keyof M[N]['refs']]?: M[N]['refs'][R] extends keyof M ? Entity<M, M[N]['refs'][R]> : never;
+};
+
+/** `findMany` arguments without `select`/`include`/`omit`: tracked objects are whole rows. */
+export type FindArgs<T extends ModelTypes> = Omit<T['findMany'], 'select' | 'include' | 'omit'>;
+
+/** `Account` → `account`, as Prisma names delegates. */
+export type DelegateName<N extends string> = Uncapitalize<N>;
+
+/**
+ * Attaches the `Models` type to the generated metadata. Called by the generated module.
+ *
+ * @example
+ * ```ts
+ * export const schema = defineSchema<Models>({ provider: 'sqlite', models: { ... } });
+ * ```
+ */
+export function defineSchema<M extends ModelMap>(metadata: SchemaMetadata): Schema<M> {
+  return Object.freeze(metadata) as Schema<M>;
+}

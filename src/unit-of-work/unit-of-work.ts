@@ -1,0 +1,235 @@
+import { EntityNotFoundError, UnitClosedError, UsageError, describeRow } from '../errors.js';
+import type { CommitOrder } from '../flush/commit-order.js';
+import { planFlush } from '../flush/planner.js';
+import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
+import { computeChangeSet, isEmptyChangeSet, type ChangeSet } from '../tracking/change-set.js';
+import { EntityState, type EntityHost, type Row } from '../tracking/entity.js';
+import { IdentityMap } from '../tracking/identity-map.js';
+import { identityOf, keyToWhere } from '../tracking/keys.js';
+import { checkValue } from '../tracking/validate.js';
+import { cloneLeaf } from '../tracking/values.js';
+import type { UnitBackend } from './backend.js';
+import { Repository, type RepositoryHost } from './repository.js';
+
+/** Every tracked object of every unit → its state (objects carry no hidden fields). */
+const states = new WeakMap<object, EntityState>();
+
+/** How a unit ended, or that it is still open. */
+export type UnitStatus = 'open' | 'committing' | 'committed' | 'rolled back';
+
+/** @internal */
+export interface UnitParts {
+  readonly backend: UnitBackend;
+  readonly models: SchemaInfo;
+  readonly order: CommitOrder;
+}
+
+/**
+ * The unit-of-work machinery behind `uow`: identity map, tracked objects, commit and rollback.
+ * Users reach it through repositories (`uow.account`) and the `$`-methods of the unit.
+ *
+ * @internal
+ */
+export class UnitOfWorkCore implements EntityHost, RepositoryHost {
+  private readonly identity = new IdentityMap();
+  private readonly added: EntityState[] = [];
+  private readonly dirty = new Set<EntityState>();
+  private readonly removed = new Set<EntityState>();
+  private state: UnitStatus = 'open';
+
+  constructor(private readonly parts: UnitParts) {}
+
+  get status(): UnitStatus {
+    return this.state;
+  }
+
+  get endedBy(): 'commit' | 'rollback' | undefined {
+    if (this.state === 'open') return undefined;
+    return this.state === 'rolled back' ? 'rollback' : 'commit';
+  }
+
+  /** Number of objects the unit tracks. */
+  get size(): number {
+    return this.identity.size;
+  }
+
+  markDirty(state: EntityState): void {
+    this.dirty.add(state);
+  }
+
+  stateOf(value: unknown): EntityState | undefined {
+    if (value === null || typeof value !== 'object') return undefined;
+    const state = states.get(value);
+    return state && state.host === this ? state : undefined;
+  }
+
+  repository(name: string): Repository<never, never> {
+    const info = this.parts.models.get(name);
+    if (!info) throw new UsageError('INVALID_ARGUMENT', `The schema has no model '${name}'.`, { model: name });
+    return new Repository(this, info);
+  }
+
+  private assertOpen(action: string): void {
+    if (this.state !== 'open') {
+      throw new UnitClosedError(`Cannot ${action}: the unit of work has ${this.state === 'committing' ? 'started committing' : `ended (${this.state})`}. Start a new unit.`);
+    }
+  }
+
+  private track(info: ModelInfo, row: Row): EntityState | undefined {
+    const identity = identityOf(info.meta, row);
+    const existing = identity === undefined ? undefined : this.identity.get(info.name, identity);
+    if (existing) return existing.status === 'removed' ? undefined : existing;
+    const state = new EntityState(info, this, Object.freeze(row), 'managed', identity);
+    states.set(state.proxy, state);
+    this.identity.add(state);
+    return state;
+  }
+
+  async get(info: ModelInfo, key: unknown): Promise<object> {
+    this.assertOpen(`get ${info.name}`);
+    const where = keyToWhere(info.meta, key);
+    const identity = identityOf(info.meta, where);
+    const known = identity === undefined ? undefined : this.identity.get(info.name, identity);
+    if (known) {
+      if (known.status === 'removed') throw new EntityNotFoundError(info.name, key, 'it was removed in this unit');
+      return known.proxy;
+    }
+    const rows = await this.parts.backend.findMany(info.meta, { where, take: 1 });
+    this.assertOpen(`get ${info.name}`);
+    const row = rows[0];
+    const state = row ? this.track(info, row) : undefined;
+    if (!state) throw new EntityNotFoundError(info.name, key);
+    return state.proxy;
+  }
+
+  async find(info: ModelInfo, args: object | undefined, first: boolean): Promise<object[]> {
+    this.assertOpen(`query ${info.name}`);
+    const query: Row = { ...(args as Row | undefined) };
+    for (const forbidden of ['select', 'include', 'omit']) {
+      if (query[forbidden] !== undefined) {
+        throw new UsageError('INVALID_ARGUMENT', `${info.name}.find does not take '${forbidden}': tracked objects are whole rows. Use the Prisma client directly for partial reads.`, { model: info.name });
+      }
+    }
+    if (first) query['take'] = 1;
+    const rows = await this.parts.backend.findMany(info.meta, query);
+    this.assertOpen(`query ${info.name}`);
+    const out: object[] = [];
+    for (const row of rows) {
+      const state = this.track(info, row);
+      if (state) out.push(state.proxy);
+    }
+    return out;
+  }
+
+  add(info: ModelInfo, data: object): object {
+    this.assertOpen(`add a ${info.name}`);
+    const already = data !== null && typeof data === 'object' ? states.get(data) : undefined;
+    if (already) {
+      const where = already.host === this ? 'in this unit' : 'in another unit of work';
+      throw new UsageError(already.host === this ? 'ALREADY_TRACKED' : 'OTHER_UNIT', `${already.describe()} is already tracked ${where}; add() takes plain data for a new row.`, { model: already.info.name, key: already.key });
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new UsageError('INVALID_ARGUMENT', `${info.name}.add() takes an object with the new row's fields.`, { model: info.name });
+    }
+    const base: Row = {};
+    const refs = new Map<string, EntityState>();
+    for (const [name, value] of Object.entries(data)) {
+      const field = info.fields.get(name);
+      if (field) {
+        if (value === undefined) continue;
+        base[name] = cloneLeaf(checkValue(info.name, undefined, field, value));
+        continue;
+      }
+      const relation = info.relations.get(name);
+      if (!relation) throw new UsageError('UNKNOWN_FIELD', `${info.name} has no field '${name}'.`, { model: info.name, field: name });
+      if (value === undefined || value === null) continue;
+      const target = this.stateOf(value);
+      if (!target || target.info.name !== relation.target || target.status === 'removed') {
+        throw new UsageError('NOT_TRACKED', `new ${info.name}.${name} must be a ${relation.target} object loaded or added in this unit.`, { model: info.name, field: name });
+      }
+      refs.set(name, target);
+    }
+    const linked = new Set([...refs.keys()].flatMap((r) => info.relations.get(r)!.fields));
+    for (const field of info.meta.fields) {
+      if (field.isRequired && field.default === 'none' && !field.isList && base[field.name] === undefined && !linked.has(field.name)) {
+        throw new UsageError('MISSING_FIELD', `new ${info.name} needs a value for '${field.name}'.`, { model: info.name, field: field.name });
+      }
+    }
+    const identity = identityOf(info.meta, base);
+    if (identity !== undefined && this.identity.get(info.name, identity)) {
+      throw new UsageError('ALREADY_TRACKED', `${describeRow(info.name, identity)} is already in this unit; a primary key can be added once.`, { model: info.name });
+    }
+    const state = new EntityState(info, this, Object.freeze(base), 'new', identity);
+    if (refs.size > 0) state.refs = refs;
+    states.set(state.proxy, state);
+    this.identity.add(state);
+    this.added.push(state);
+    return state.proxy;
+  }
+
+  remove(info: ModelInfo, entity: object): void {
+    this.assertOpen(`remove a ${info.name}`);
+    const state = entity !== null && typeof entity === 'object' ? states.get(entity) : undefined;
+    if (!state) throw new UsageError('NOT_TRACKED', `${info.name}.remove() takes an object loaded or added in this unit; got one it never loaded.`, { model: info.name });
+    if (state.host !== this) throw new UsageError('OTHER_UNIT', `${state.describe()} belongs to another unit of work; load it in this unit to remove it.`, { model: info.name, key: state.key });
+    if (state.info !== info) throw new UsageError('WRONG_MODEL', `${info.name}.remove() got a ${state.info.name} object.`, { model: info.name, key: state.key });
+    if (state.status === 'removed') return;
+    if (state.status === 'new') {
+      state.status = 'removed';
+      this.identity.forget(state);
+      this.added.splice(this.added.indexOf(state), 1);
+      return;
+    }
+    state.status = 'removed';
+    this.removed.add(state);
+  }
+
+  /** Finishes drafts and computes what a commit would write. Ends tracking of further changes. */
+  private computeChanges(): ReturnType<typeof computeChangeSet> {
+    return computeChangeSet({ added: this.added, dirty: this.dirty, removed: this.removed });
+  }
+
+  /** Writes every change in one transaction, then ends the unit. */
+  async commit(): Promise<void> {
+    this.assertOpen('commit');
+    this.state = 'committing';
+    try {
+      const { changes, finals } = this.computeChanges();
+      let inserted: ReadonlyMap<number, Row> = new Map();
+      if (!isEmptyChangeSet(changes)) {
+        const plan = planFlush(this.parts.backend.schema, this.parts.order, changes);
+        inserted = (await this.parts.backend.commit(plan)).inserted;
+      }
+      const updated = new Set(changes.updates.map((u) => u.entity));
+      for (const [state, values] of finals) {
+        const stored = inserted.get(state.id);
+        let next: Row = stored ? { ...values, ...stored } : values;
+        const versionField = state.info.versionField;
+        if (!stored && versionField !== undefined && updated.has(state.id)) {
+          next = { ...next, [versionField]: (next[versionField] as number) + 1 };
+        }
+        state.base = Object.isFrozen(next) ? next : Object.freeze(next);
+        if (stored) {
+          state.identity = identityOf(state.info.meta, state.base);
+          this.identity.register(state);
+          state.status = 'managed';
+        }
+      }
+      this.state = 'committed';
+    } catch (error) {
+      this.discard();
+      throw error;
+    }
+  }
+
+  /** Drops every change; objects show the values they were loaded with. */
+  rollback(): void {
+    if (this.state === 'committed' || this.state === 'rolled back') return;
+    this.discard();
+  }
+
+  private discard(): void {
+    for (const state of this.dirty) state.draft = undefined;
+    this.state = 'rolled back';
+  }
+}

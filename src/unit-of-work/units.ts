@@ -1,0 +1,162 @@
+import { UsageError } from '../errors.js';
+import { commitOrder, type CommitOrder } from '../flush/commit-order.js';
+import { strategyFor } from '../flush/strategies/index.js';
+import type { FlushStrategyName } from '../flush/strategy.js';
+import { compileSchema, type SchemaInfo } from '../metadata/model-info.js';
+import type { UnitBackend } from './backend.js';
+import { PrismaBackend, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
+import type { Repository } from './repository.js';
+import type { DelegateName, ModelMap, Schema } from './types.js';
+import { UnitOfWorkCore, type UnitStatus } from './unit-of-work.js';
+
+/** Factories of the application's own repositories, by the name they get on the unit. */
+export type RepositoryFactories<M extends ModelMap> = Record<string, (uow: UnitOfWork<M>) => unknown>;
+
+/** The `$`-members every unit has (named so they never clash with a model's repository). */
+export interface UnitControls {
+  /** `open`, `committing`, `committed` or `rolled back`. */
+  readonly $status: UnitStatus;
+  /** Writes every change in one transaction and ends the unit. `run` calls it for you. */
+  $commit(): Promise<void>;
+  /** Drops every change and ends the unit. `run` calls it when its function throws. */
+  $rollback(): void;
+}
+
+/**
+ * A unit of work: one repository per model (`uow.account`, `uow.ledgerEntry`), the application's
+ * own repositories, and {@link UnitControls}.
+ */
+export type UnitOfWork<M extends ModelMap, R extends RepositoryFactories<M> = {}> = {
+  readonly [N in keyof M & string as DelegateName<N>]: Repository<M, N>;
+} & { readonly [K in keyof R]: ReturnType<R[K]> } & UnitControls;
+
+/** Options of {@link createUnits}. */
+export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> {
+  /** A `PrismaClient` (any driver adapter) generated from the same schema as `schema`. */
+  readonly prisma: PrismaClientLike;
+  /** The `schema` export of the module the prisma-uow generator wrote. */
+  readonly schema: Schema<M>;
+  /** The application's repositories, created once per unit on first use. */
+  readonly repositories?: R;
+  /** How commits send their statements (default `bulk` where supported, else `grouped`). */
+  readonly strategy?: FlushStrategyName;
+  /** Options of the commit transaction. */
+  readonly transaction?: TransactionOptions;
+}
+
+/** Per-unit options of {@link Units.run} and {@link Units.begin}. */
+export interface UnitOptions {
+  readonly strategy?: FlushStrategyName;
+  readonly transaction?: TransactionOptions;
+}
+
+const CORE = Symbol('prisma-uow core');
+
+/** The machinery behind a unit object (for sibling modules). @internal */
+export function coreOf(uow: object): UnitOfWorkCore {
+  const core = (uow as { [CORE]?: UnitOfWorkCore })[CORE];
+  if (!core) throw new UsageError('INVALID_ARGUMENT', 'Expected a unit of work created by createUnits().');
+  return core;
+}
+
+/**
+ * Creates units of work over one Prisma client. Keep one per application, like the client.
+ *
+ * @example
+ * ```ts
+ * import { PrismaClient } from './generated/prisma/client.js';
+ * import { schema } from './generated/uow/index.js';
+ *
+ * const units = createUnits({ prisma: new PrismaClient({ adapter }), schema });
+ * await units.run(async (uow) => {
+ *   const sender = await uow.account.get(1);
+ *   sender.balance = sender.balance.minus(25);
+ * }); // one transaction writes the change here
+ * ```
+ */
+export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(options: UnitsOptions<M, R>): Units<M, R> {
+  return new Units(options);
+}
+
+/** Opens units of work. Create it with {@link createUnits}. */
+export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
+  private readonly models: SchemaInfo;
+  private readonly order: CommitOrder;
+  private readonly proto: object;
+
+  /** @internal */
+  constructor(private readonly options: UnitsOptions<M, R>) {
+    this.models = compileSchema(options.schema);
+    this.order = commitOrder(options.schema);
+    this.proto = this.buildPrototype();
+  }
+
+  private buildPrototype(): object {
+    const proto: Record<PropertyKey, unknown> = {};
+    const cache = (uow: object, name: string, make: () => unknown): unknown => {
+      const value = make();
+      Object.defineProperty(uow, name, { value, enumerable: true });
+      return value;
+    };
+    for (const info of this.models.values()) {
+      Object.defineProperty(proto, info.meta.delegate, {
+        get(this: object) {
+          return cache(this, info.meta.delegate, () => coreOf(this).repository(info.name));
+        },
+      });
+    }
+    for (const [name, factory] of Object.entries(this.options.repositories ?? {})) {
+      Object.defineProperty(proto, name, {
+        get(this: UnitOfWork<M>) {
+          return cache(this, name, () => factory(this));
+        },
+      });
+    }
+    Object.defineProperties(proto, {
+      $status: { get(this: object) { return coreOf(this).status; } },
+      $commit: { value(this: object) { return coreOf(this).commit(); } },
+      $rollback: { value(this: object) { coreOf(this).rollback(); } },
+    });
+    return proto;
+  }
+
+  /** @internal */
+  backend(options: UnitOptions = {}): UnitBackend {
+    const strategy = strategyFor(options.strategy ?? this.options.strategy, this.options.schema.provider);
+    const transaction = { ...this.options.transaction, ...options.transaction };
+    return new PrismaBackend(this.options.schema, this.options.prisma, strategy, transaction);
+  }
+
+  /**
+   * Opens a unit you commit or roll back yourself (`$commit()` / `$rollback()`). Prefer
+   * {@link Units.run}, which cannot forget either.
+   */
+  begin(options: UnitOptions = {}): UnitOfWork<M, R> {
+    const core = new UnitOfWorkCore({ backend: this.backend(options), models: this.models, order: this.order });
+    return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R>;
+  }
+
+  /**
+   * Runs `fn` in a new unit and commits when it returns: every change in one transaction. When
+   * `fn` throws, nothing is written and the error is rethrown. The value `fn` returns is
+   * returned; tracked objects in it stay readable (with their committed values) but can no
+   * longer be written.
+   *
+   * @example
+   * ```ts
+   * const receipt = await units.run(async (uow) => transfer(uow, { fromId: 1, toId: 2, amount: 25 }));
+   * ```
+   */
+  async run<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: UnitOptions = {}): Promise<T> {
+    const uow = this.begin(options);
+    let result: T;
+    try {
+      result = await fn(uow);
+    } catch (error) {
+      uow.$rollback();
+      throw error;
+    }
+    await uow.$commit();
+    return result;
+  }
+}

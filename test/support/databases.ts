@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { defaultPostgresUrl, type TestProvider } from '../prisma/config-for.js';
+import { generatedDir } from '../prisma/prepare.js';
+import type { PrismaClient as PostgresClient } from '../generated/postgresql/prisma/client.js';
+import type { PrismaClient as SqliteClient } from '../generated/sqlite/prisma/client.js';
+import type { schema as generatedSchema } from '../generated/sqlite/uow/index.js';
+import { captureSql, type CaptureOptions, type CapturedStatement } from './capture-sql.js';
+
+/** A backend the suites run against. */
+export type BackendName = TestProvider;
+
+/** Every backend, for contract suites: `for (const name of BACKENDS) describe.skipIf(skipBackend(name))(...)`. */
+export const BACKENDS: readonly BackendName[] = ['sqlite', 'postgresql'];
+
+/**
+ * The generated client of a backend. Contract suites (`BackendName`) get the SQLite client type:
+ * both clients are generated from the same models, so their model APIs agree.
+ */
+export type ClientOf<N extends BackendName> = [N] extends ['postgresql'] ? PostgresClient : SqliteClient;
+
+/** A fresh, empty database with the test schema applied. */
+export interface TestDatabase<N extends BackendName = BackendName> {
+  name: N;
+  /** Client whose SQL is captured in `statements`. */
+  prisma: ClientOf<N>;
+  /** An independent second client (own connection, not captured) to the same database. */
+  other: ClientOf<N>;
+  /** The generated uow metadata (`schema` export of `test/generated/<name>/uow`). */
+  schema: typeof generatedSchema;
+  /** A new, uncaptured adapter factory for this database, e.g. for a client with other options. */
+  adapter(): SqlDriverAdapterFactory;
+  /** Statements sent by `prisma`, in order. Clear with `clearStatements()`. */
+  statements: CapturedStatement[];
+  /** Fault injection for `prisma`; set `failOn` at any time. */
+  capture: CaptureOptions;
+  clearStatements(): void;
+  /** Deletes every row (identities restart), clears `statements` and `failOn`. */
+  reset(): Promise<void>;
+  /** Disconnects both clients and drops the database. */
+  dispose(): Promise<void>;
+}
+
+/** Whether the PostgreSQL server answered, checked once per test file. */
+export interface PostgresAvailability {
+  ok: boolean;
+  url: string;
+  reason?: string;
+}
+
+const isCi = process.env['CI'] === 'true';
+const postgresUrl = process.env['TEST_POSTGRES_URL'] ?? defaultPostgresUrl;
+
+async function checkPostgres(): Promise<PostgresAvailability> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return { ok: true, url: postgresUrl };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    return { ok: false, url: postgresUrl, reason: `${postgresUrl} did not answer (${reason})` };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** PostgreSQL availability (URL from `TEST_POSTGRES_URL`, default `postgresql://postgres@127.0.0.1:5432/test`). */
+export const postgresAvailable: PostgresAvailability = await checkPostgres();
+
+let skipLogged = false;
+
+/**
+ * Whether a suite for `name` must be skipped. Logs "PostgreSQL suite skipped: <reason>" once.
+ * With `CI=true` nothing is skipped, so an unavailable PostgreSQL fails the suite.
+ *
+ * @example
+ * ```ts
+ * describe.skipIf(skipBackend('postgresql'))('postgresql', () => { ... });
+ * ```
+ */
+export function skipBackend(name: BackendName): boolean {
+  if (name === 'sqlite' || postgresAvailable.ok || isCi) return false;
+  if (!skipLogged) console.warn(`PostgreSQL suite skipped: ${postgresAvailable.reason}`);
+  skipLogged = true;
+  return true;
+}
+
+function ddl(name: BackendName): string {
+  const file = join(generatedDir(name), 'schema.sql');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`${file} is missing: run \`npx tsx test/prisma/prepare.ts\` (vitest's globalSetup does)`);
+  }
+}
+
+interface Backend {
+  factory(): PrismaBetterSqlite3 | PrismaPg;
+  tables: string[];
+  wipe(tables: string[]): Promise<void>;
+  drop(): Promise<void>;
+}
+
+async function sqliteBackend(): Promise<Backend> {
+  const dir = await mkdtemp(join(tmpdir(), 'prisma-uow-'));
+  const url = `file:${join(dir, 'test.db')}`;
+  const db = new Database(join(dir, 'test.db'));
+  db.pragma('journal_mode = WAL'); // readers of the second client do not wait for a writer
+  db.exec(ddl('sqlite'));
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .pluck()
+    .all() as string[];
+  return {
+    factory: () => new PrismaBetterSqlite3({ url }),
+    tables,
+    wipe: async (names) => {
+      db.pragma('foreign_keys = OFF');
+      db.transaction(() => {
+        for (const t of names) db.exec(`DELETE FROM "${t}"`);
+        db.exec('DELETE FROM sqlite_sequence');
+      })();
+      db.pragma('foreign_keys = ON');
+    },
+    drop: async () => {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresBackend(): Promise<Backend> {
+  if (!postgresAvailable.ok) {
+    throw new Error(`PostgreSQL is unavailable${isCi ? ' (required when CI=true)' : ''}: ${postgresAvailable.reason}`);
+  }
+  const schemaName = `uow_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schemaName}"`);
+  await admin.query(`SET search_path TO "${schemaName}"`);
+  await admin.query(ddl('postgresql'));
+  const { rows } = await admin.query<{ tablename: string }>(
+    'SELECT tablename FROM pg_tables WHERE schemaname = $1',
+    [schemaName],
+  );
+  return {
+    // `schema` qualifies Prisma's own queries; search_path serves raw SQL (`$queryRaw`).
+    factory: () =>
+      new PrismaPg(
+        { connectionString: postgresUrl, options: `-c search_path="${schemaName}"` },
+        { schema: schemaName },
+      ),
+    tables: rows.map((r) => r.tablename),
+    wipe: async (names) => {
+      await admin.query(`TRUNCATE ${names.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    },
+    drop: async () => {
+      await admin.query(`DROP SCHEMA "${schemaName}" CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+interface Generated {
+  PrismaClient: new (options: { adapter: SqlDriverAdapterFactory }) => { $disconnect(): Promise<void> };
+  schema: typeof generatedSchema;
+}
+
+// Literal specifiers: vite resolves `.js` to the generated `.ts` only for those.
+const generated = {
+  sqlite: async () => ({
+    PrismaClient: (await import('../generated/sqlite/prisma/client.js')).PrismaClient,
+    schema: (await import('../generated/sqlite/uow/index.js')).schema,
+  }),
+  postgresql: async () => ({
+    PrismaClient: (await import('../generated/postgresql/prisma/client.js')).PrismaClient,
+    schema: (await import('../generated/postgresql/uow/index.js')).schema as typeof generatedSchema,
+  }),
+} as Record<BackendName, () => Promise<Generated>>;
+
+/**
+ * Opens a fresh, empty database of backend `name` with the test schema applied: a temp file
+ * for SQLite, a new schema (namespace) in `TEST_POSTGRES_URL` for PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase('sqlite');
+ * await db.prisma.user.create({ data: { name: 'Ann' } });
+ * expect(await db.other.user.count()).toBe(1);
+ * expect(db.statements.some((s) => s.sql.startsWith('INSERT'))).toBe(true);
+ * await db.dispose();
+ * ```
+ */
+export async function openDatabase<N extends BackendName>(name: N): Promise<TestDatabase<N>> {
+  const backend = name === 'sqlite' ? await sqliteBackend() : await postgresBackend();
+  let loaded: Generated;
+  try {
+    loaded = await generated[name]();
+  } catch (error) {
+    await backend.drop();
+    throw error;
+  }
+  const { PrismaClient, schema } = loaded;
+  const capture = captureSql(backend.factory());
+  const prisma = new PrismaClient({ adapter: capture.factory });
+  const other = new PrismaClient({ adapter: backend.factory() });
+  const clearStatements = () => {
+    capture.statements.length = 0;
+  };
+  return {
+    name,
+    prisma: prisma as ClientOf<N>,
+    other: other as ClientOf<N>,
+    schema,
+    adapter: backend.factory,
+    statements: capture.statements,
+    capture: capture.options,
+    clearStatements,
+    reset: async () => {
+      await backend.wipe(backend.tables);
+      clearStatements();
+      capture.options.failOn = undefined;
+    },
+    dispose: async () => {
+      await Promise.all([prisma.$disconnect(), other.$disconnect()]);
+      await backend.drop();
+    },
+  };
+}

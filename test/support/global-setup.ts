@@ -1,0 +1,14 @@
+import { prepareTestSchemas } from '../prisma/prepare.js';
+
+/**
+ * Vitest global setup: composes and generates the test schemas (cached by an input hash).
+ * With `CI=true`, a missing PostgreSQL DDL fails the run instead of skipping PostgreSQL suites.
+ */
+export default async function setup(): Promise<void> {
+  for (const result of await prepareTestSchemas()) {
+    if (!result.error) continue;
+    const message = `${result.provider} DDL not generated: ${result.error.split('\n')[0]}`;
+    if (process.env['CI'] === 'true') throw new Error(message);
+    console.warn(message);
+  }
+}
