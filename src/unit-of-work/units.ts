@@ -75,8 +75,15 @@ export function coreOf(uow: object): UnitOfWorkCore {
  * ```
  */
 export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(options: UnitsOptions<M, R>): Units<M, R> {
-  return new Units(options);
+  const { prisma, schema } = options;
+  return new Units(schema, options.repositories, (unit) => {
+    const strategy = strategyFor(unit.strategy ?? options.strategy, schema.provider);
+    return new PrismaBackend(schema, prisma, strategy, { ...options.transaction, ...unit.transaction });
+  });
 }
+
+/** Makes the backend of one unit from the unit's options. @internal */
+export type BackendFactory = (options: UnitOptions) => UnitBackend;
 
 /** Opens units of work. Create it with {@link createUnits}. */
 export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
@@ -85,9 +92,13 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
   private readonly proto: object;
 
   /** @internal */
-  constructor(private readonly options: UnitsOptions<M, R>) {
-    this.models = compileSchema(options.schema);
-    this.order = commitOrder(options.schema);
+  constructor(
+    schema: Schema<M>,
+    private readonly repositories: R | undefined,
+    private readonly backend: BackendFactory,
+  ) {
+    this.models = compileSchema(schema);
+    this.order = commitOrder(schema);
     this.proto = this.buildPrototype();
   }
 
@@ -105,7 +116,7 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
         },
       });
     }
-    for (const [name, factory] of Object.entries(this.options.repositories ?? {})) {
+    for (const [name, factory] of Object.entries(this.repositories ?? {})) {
       Object.defineProperty(proto, name, {
         get(this: UnitOfWork<M>) {
           return cache(this, name, () => factory(this));
@@ -118,13 +129,6 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
       $rollback: { value(this: object) { coreOf(this).rollback(); } },
     });
     return proto;
-  }
-
-  /** @internal */
-  backend(options: UnitOptions = {}): UnitBackend {
-    const strategy = strategyFor(options.strategy ?? this.options.strategy, this.options.schema.provider);
-    const transaction = { ...this.options.transaction, ...options.transaction };
-    return new PrismaBackend(this.options.schema, this.options.prisma, strategy, transaction);
   }
 
   /**
