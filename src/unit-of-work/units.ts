@@ -144,7 +144,8 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * Runs `fn` in a new unit and commits when it returns: every change in one transaction. When
    * `fn` throws, nothing is written and the error is rethrown. The value `fn` returns is
    * returned; tracked objects in it stay readable (with their committed values) but can no
-   * longer be written.
+   * longer be written. If `fn` calls `uow.$rollback()` itself, nothing is written and `run`
+   * returns normally.
    *
    * @example
    * ```ts
@@ -160,7 +161,7 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
       uow.$rollback();
       throw error;
     }
-    await uow.$commit();
+    if (uow.$status === 'open') await uow.$commit(); // fn may have rolled back on purpose
     return result;
   }
 }

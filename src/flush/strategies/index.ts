@@ -1,8 +1,14 @@
 import { UsageError } from '../../errors.js';
 import type { Provider } from '../../metadata/types.js';
 import type { FlushStrategy, FlushStrategyName } from '../strategy.js';
+import { postgresDialect } from '../dialects/postgres.js';
+import { sqliteDialect } from '../dialects/sqlite.js';
+import { bulkStrategy } from './bulk.js';
 import { groupedStrategy } from './grouped.js';
 import { perRowStrategy } from './per-row.js';
+
+const postgresBulk = bulkStrategy(postgresDialect);
+const sqliteBulk = bulkStrategy(sqliteDialect);
 
 /**
  * Picks the flush strategy: the one asked for, or the fastest the provider supports.
@@ -10,7 +16,11 @@ import { perRowStrategy } from './per-row.js';
  * @internal
  */
 export function strategyFor(name: FlushStrategyName | undefined, provider: Provider): FlushStrategy {
-  switch (name ?? 'grouped') {
+  const dialect = provider === 'postgresql' ? postgresDialect : provider === 'sqlite' ? sqliteDialect : undefined;
+  switch (name ?? (dialect ? 'bulk' : 'grouped')) {
+    case 'bulk':
+      if (!dialect) throw new UsageError('INVALID_ARGUMENT', `The 'bulk' flush strategy supports PostgreSQL and SQLite, not ${provider}; use 'grouped'.`);
+      return provider === 'postgresql' ? postgresBulk : sqliteBulk;
     case 'per-row':
       return perRowStrategy;
     case 'grouped':

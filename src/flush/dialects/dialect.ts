@@ -1,0 +1,45 @@
+import type { Sql } from '@prisma/client/runtime/client';
+import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { DeleteStep, UpdateStep } from '../plan.js';
+
+/**
+ * A SQL dialect of the `bulk` strategy: how one update or delete step becomes one statement (or
+ * a few, where bind-parameter limits force chunks). Every statement returns the primary keys of
+ * the rows it wrote (aliased to field names), so the rows missing from the result are exactly
+ * those that failed their concurrency check: the check costs no second statement.
+ *
+ * Statements are built only with `Prisma.sql`/`Prisma.join`: values are always bound parameters.
+ *
+ * @module
+ */
+export interface SqlDialect {
+  readonly name: 'postgresql' | 'sqlite';
+  /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
+  supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
+  updates(step: UpdateStep, model: ModelMetadata): Sql[];
+  deletes(step: DeleteStep, model: ModelMetadata): Sql[];
+}
+
+/** A double-quoted identifier (both dialects quote with `"`). Names come from the schema, never from values. */
+export function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `"schema"."table"` or `"table"`. */
+export function tableName(model: ModelMetadata): string {
+  return model.schema ? `${quote(model.schema)}.${quote(model.table)}` : quote(model.table);
+}
+
+/** The field metadata of `name` (the planner only names fields of the model). */
+export function fieldOf(model: ModelMetadata, name: string): FieldMetadata {
+  const field = model.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`prisma-uow internal error: ${model.name} has no field ${name}`);
+  return field;
+}
+
+/** Splits `items` into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

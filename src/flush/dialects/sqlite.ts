@@ -1,0 +1,99 @@
+import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { DeleteStep, UpdateStep } from '../plan.js';
+import { chunk, fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
+
+/**
+ * SQLite: `UPDATE ... FROM (VALUES ...)` joined on the primary key, values bound natively (the
+ * driver stores a bound `Date`, `Decimal`, `bigint` or `Uint8Array` exactly as Prisma's own
+ * writes do). One statement per 32,766 bound parameters, SQLite's limit:
+ *
+ * ```sql
+ * UPDATE "Account" SET "balance" = d.column2, "version" = "Account"."version" + 1
+ * FROM (VALUES (?, ?, ?), (?, ?, ?)) AS d
+ * WHERE "Account"."id" = d.column1 AND "Account"."version" = d.column3
+ * RETURNING "Account"."id" AS "id"
+ * ```
+ *
+ * @module
+ */
+
+/** Most bound parameters SQLite accepts in one statement. */
+export const SQLITE_MAX_PARAMETERS = 32_766;
+
+function bind(field: FieldMetadata, value: unknown): unknown {
+  if (value === undefined) return null;
+  if (field.kind === 'Json' && value !== null) return JSON.stringify(value);
+  return value;
+}
+
+function returning(model: ModelMetadata): Sql {
+  const table = tableName(model);
+  return raw(model.primaryKey.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', '));
+}
+
+function valuesList(rows: readonly unknown[][]): Sql {
+  return join(
+    rows.map((row) => sql`(${join(row, ', ')})`),
+    ', ',
+  );
+}
+
+function comparable(field: FieldMetadata, expr: string): string {
+  return field.kind === 'Json' ? `json(${expr})` : expr;
+}
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  supports(_model, fields) {
+    return fields.every((f) => !f.isList);
+  },
+  updates(step: UpdateStep, model: ModelMetadata): Sql[] {
+    const table = tableName(model);
+    const keys = model.primaryKey.map((name) => fieldOf(model, name));
+    const fields = step.fields.map((name) => fieldOf(model, name));
+    const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
+    const original = step.check === 'original';
+    // Column n of the VALUES rows is `d.column<n>` (1-based): keys, new values, version or originals.
+    let n = 0;
+    const keyCols = keys.map(() => ++n);
+    const setCols = fields.map(() => ++n);
+    const versionCol = version ? ++n : 0;
+    const originalCols = original ? fields.map(() => ++n) : [];
+    const sets = fields.map((f, i) => `${quote(f.column)} = d.column${setCols[i]}`);
+    const checks = keys.map((k, i) => `${table}.${quote(k.column)} = d.column${keyCols[i]}`);
+    if (version) {
+      sets.push(`${quote(version.column)} = ${table}.${quote(version.column)} + 1`);
+      checks.push(`${table}.${quote(version.column)} = d.column${versionCol}`);
+    }
+    fields.forEach((f, i) => {
+      if (original) checks.push(`${comparable(f, `${table}.${quote(f.column)}`)} IS ${comparable(f, `d.column${originalCols[i]}`)}`);
+    });
+    const rows = step.rows.map((r) => [
+      ...keys.map((k) => bind(k, r.key[k.name])),
+      ...fields.map((f) => bind(f, r.set[f.name])),
+      ...(version ? [r.version] : []),
+      ...(original ? fields.map((f) => bind(f, r.original[f.name])) : []),
+    ]);
+    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / n))).map(
+      (part) =>
+        sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM (VALUES ${valuesList(part)}) AS d WHERE ${raw(
+          checks.join(' AND '),
+        )} RETURNING ${returning(model)}`,
+    );
+  },
+  deletes(step: DeleteStep, model: ModelMetadata): Sql[] {
+    const table = tableName(model);
+    const columns = model.primaryKey.map((name) => fieldOf(model, name));
+    const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
+    if (version) columns.push(version);
+    const target = `(${columns.map((c) => quote(c.column)).join(', ')})`;
+    const rows = step.rows.map((r) => [
+      ...model.primaryKey.map((name) => bind(fieldOf(model, name), r.key[name])),
+      ...(version ? [r.version] : []),
+    ]);
+    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / columns.length))).map(
+      (part) => sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (VALUES ${valuesList(part)}) RETURNING ${returning(model)}`,
+    );
+  },
+};

@@ -1,0 +1,46 @@
+import type { ConflictingRow } from '../../errors.js';
+import type { ModelMetadata } from '../../metadata/types.js';
+import type { Row } from '../../tracking/entity.js';
+import { identityOf } from '../../tracking/keys.js';
+import { fieldOf, type SqlDialect } from '../dialects/dialect.js';
+import type { FlushStrategy, StepContext } from '../strategy.js';
+import { groupedStrategy } from './grouped.js';
+import { conflict } from './prisma-values.js';
+
+/**
+ * `bulk`: one SQL statement per plan step (chunked only at the database's bind-parameter limit).
+ * Inserts use Prisma's `createManyAndReturn` (one multi-row `INSERT ... RETURNING`, Prisma
+ * applies schema defaults); updates and deletes use the dialect's statements, whose `RETURNING`
+ * doubles as the concurrency check.
+ */
+
+async function run(sqls: readonly object[], ctx: StepContext): Promise<Row[]> {
+  const out: Row[] = [];
+  for (const statement of sqls) out.push(...(await ctx.tx.$queryRaw<Row[]>(statement)));
+  return out;
+}
+
+function missing(model: ModelMetadata, expected: readonly { key: Readonly<Row>; version?: unknown }[], written: readonly Row[]): ConflictingRow[] {
+  if (written.length === expected.length) return [];
+  const done = new Set(written.map((r) => identityOf(model, r)));
+  return expected.filter((r) => !done.has(identityOf(model, r.key))).map((r) => conflict(model, r.key, r.version));
+}
+
+/** The bulk strategy for one SQL dialect. */
+export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
+  return {
+    name: 'bulk',
+    insert: groupedStrategy.insert,
+    async update(step, ctx) {
+      const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));
+      if (!dialect.supports(ctx.model, fields)) return groupedStrategy.update(step, ctx);
+      const written = await run(dialect.updates(step, ctx.model), ctx);
+      return step.check === 'none' ? [] : missing(ctx.model, step.rows, written);
+    },
+    async delete(step, ctx) {
+      const fields = ctx.model.primaryKey.map((name) => fieldOf(ctx.model, name));
+      if (!dialect.supports(ctx.model, fields)) return groupedStrategy.delete(step, ctx);
+      return missing(ctx.model, step.rows, await run(dialect.deletes(step, ctx.model), ctx));
+    },
+  };
+}
