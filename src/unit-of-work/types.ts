@@ -59,8 +59,8 @@ export type AddInput<M extends ModelMap, N extends keyof M> = {
   [R in keyof M[N]['refs']]?: M[N]['refs'][R] extends keyof M ? Entity<M, M[N]['refs'][R]> : never;
 };
 
-/** `findMany` arguments without `select`/`include`/`omit`: tracked objects are whole rows. */
-export type FindArgs<T extends ModelTypes> = Omit<T['findMany'], 'select' | 'include' | 'omit'>;
+/** `findMany` arguments without `select`/`include`/`omit` (tracked objects are whole rows) and `cursor` (use `where` + `orderBy` + `take`). */
+export type FindArgs<T extends ModelTypes> = Omit<T['findMany'], 'select' | 'include' | 'omit' | 'cursor'>;
 
 /** `Account` → `account`, as Prisma names delegates. */
 export type DelegateName<N extends string> = Uncapitalize<N>;
