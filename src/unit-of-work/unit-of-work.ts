@@ -215,11 +215,22 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
           state.status = 'managed';
         }
       }
+      for (const state of finals.keys()) if (state.refs) this.applyLinks(state);
       this.state = 'committed';
     } catch (error) {
       this.discard();
       throw error;
     }
+  }
+
+  /** After a commit: foreign keys set through links (`child.parent = node`) take the linked keys. */
+  private applyLinks(state: EntityState): void {
+    const next: Row = { ...state.base };
+    for (const [name, target] of state.refs!) {
+      const relation = state.info.relations.get(name)!;
+      relation.fields.forEach((fk, i) => (next[fk] = target.base[relation.references[i]!]));
+    }
+    state.base = Object.freeze(next);
   }
 
   /** Drops every change; objects show the values they were loaded with. */

@@ -31,7 +31,7 @@ export interface Target {
 const STRATEGIES: readonly FlushStrategyName[] = ['bulk', 'grouped', 'per-row'];
 
 function orderBy(model: ModelName): Record<string, 'asc'> {
-  return model === 'Membership' ? { groupId: 'asc', userName: 'asc' } as never : { id: 'asc' };
+  return model === 'Membership' ? ([{ groupId: 'asc' }, { userName: 'asc' }] as never) : { id: 'asc' };
 }
 
 type Delegate = { findMany(args: object): Promise<PlainRow[]> };
