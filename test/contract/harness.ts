@@ -28,6 +28,17 @@ export interface Target {
   clear(): void;
 }
 
+/** The statement's verb (`UPDATE` for `WITH ... UPDATE ...`), upper-cased. */
+export function verbOf(sql: string): string {
+  const text = sql.trim();
+  const main = /^WITH\b/i.test(text) ? /\)\s*(INSERT|UPDATE|DELETE|SELECT)\b(?![^]*\)\s*(INSERT|UPDATE|DELETE|SELECT)\b)/i.exec(text)?.[1] : /^\w+/.exec(text)?.[0];
+  return (main ?? '').toUpperCase();
+}
+
+export const isUpdate = (sql: string): boolean => verbOf(sql) === 'UPDATE';
+export const isDelete = (sql: string): boolean => verbOf(sql) === 'DELETE';
+export const isWrite = (sql: string): boolean => ['INSERT', 'UPDATE', 'DELETE'].includes(verbOf(sql));
+
 const STRATEGIES: readonly FlushStrategyName[] = ['bulk', 'grouped', 'per-row'];
 
 function orderBy(model: ModelName): Record<string, 'asc'> {
@@ -59,7 +70,7 @@ export function contract(title: string, body: (target: Target) => void, options:
             return delegate.findMany({ orderBy: orderBy(model) });
           };
           target.writes = () =>
-            target.db.statements.filter((s) => !/^\s*SELECT/i.test(s.sql)).map((s) => s.sql);
+            target.db.statements.filter((s) => verbOf(s.sql) !== 'SELECT').map((s) => s.sql);
           target.clear = () => target.db.clearStatements();
         });
         beforeEach(async () => {

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { contract, type Target } from '../contract/harness.js';
+import { contract, isDelete, isUpdate, type Target } from '../contract/harness.js';
 
-const isUpdate = (s: string) => /^\s*UPDATE/i.test(s);
-const isDelete = (s: string) => /^\s*DELETE/i.test(s);
 
 async function seedAccounts(t: Target, n: number): Promise<void> {
   const owner = await t.db.other.user.create({ data: { name: 'owner' } });

@@ -8,14 +8,18 @@ import { fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
  * bound array, unnested into a derived table that the target joins on its primary key:
  *
  * ```sql
+ * WITH d AS MATERIALIZED (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v),
+ *      l AS MATERIALIZED (SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT k0 FROM d) ORDER BY t."id" FOR UPDATE)
  * UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
- * FROM (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v) AS d
- * WHERE t."id" = d.k0 AND t."version" = d.v
+ * FROM d, l
+ * WHERE t."id" = d.k0 AND t."id" = l."id" AND t."version" = d.v
  * RETURNING t."id" AS "id"
  * ```
  *
- * The statement text depends only on the columns, never on the row count, and the parameter
- * count is the column count (far below PostgreSQL's 65,535 limit).
+ * `l` locks the rows in primary-key order before any is written, whatever join order the
+ * planner picks, so two commits touching the same rows wait for each other instead of
+ * deadlocking. The statement text depends only on the columns, never on the row count, and the
+ * parameter count is the column count (far below PostgreSQL's 65,535 limit).
  *
  * @module
  */
@@ -106,7 +110,17 @@ function keyColumns(model: ModelMetadata, rows: readonly { key: Readonly<Record<
 }
 
 function keyJoin(model: ModelMetadata): string {
-  return model.primaryKey.map((name, i) => `t.${quote(fieldOf(model, name).column)} = d.k${i}`).join(' AND ');
+  const keys = model.primaryKey.map((name) => quote(fieldOf(model, name).column));
+  return [...keys.map((k, i) => `t.${k} = d.k${i}`), ...keys.map((k) => `t.${k} = l.${k}`)].join(' AND ');
+}
+
+/** The `WITH d (the bound rows), l (their target rows, locked in key order)` prefix. */
+function lockedRows(model: ModelMetadata, columns: readonly Column[]): Sql {
+  const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
+  const bound = model.primaryKey.map((_, i) => `k${i}`).join(', ');
+  return sql`WITH d AS MATERIALIZED (SELECT ${derivedTable(columns)}), l AS MATERIALIZED (SELECT ${raw(keys)} FROM ${raw(
+    tableName(model),
+  )} AS t WHERE (${raw(keys)}) IN (SELECT ${raw(bound)} FROM d) ORDER BY ${raw(keys)} FOR UPDATE) `;
 }
 
 function returning(model: ModelMetadata): Sql {
@@ -142,7 +156,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM (SELECT ${derivedTable(columns)}) AS d WHERE ${raw(
+      sql`${lockedRows(model, columns)}UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM d, l WHERE ${raw(
         checks.join(' AND '),
       )} RETURNING ${returning(model)}`,
     ];
@@ -156,7 +170,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`DELETE FROM ${raw(tableName(model))} AS t USING (SELECT ${derivedTable(columns)}) AS d WHERE ${raw(
+      sql`${lockedRows(model, columns)}DELETE FROM ${raw(tableName(model))} AS t USING d, l WHERE ${raw(
         checks.join(' AND '),
       )} RETURNING ${returning(model)}`,
     ];
