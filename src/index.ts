@@ -36,6 +36,7 @@ export type {
 } from './metadata/types.js';
 export { DEFAULT_TRANSACTION_OPTIONS, type PrismaClientLike, type TransactionOptions } from './unit-of-work/prisma-backend.js';
 export { Repository } from './unit-of-work/repository.js';
+export { isRetryableError, type RetryOptions } from './unit-of-work/retry.js';
 export {
   defineSchema,
   type AddInput,
@@ -52,6 +53,7 @@ export {
   createUnits,
   Units,
   type RepositoryFactories,
+  type RunOptions,
   type UnitControls,
   type UnitOfWork,
   type UnitOptions,

@@ -7,6 +7,7 @@ import type { UnitBackend } from './backend.js';
 import { PrismaBackend, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
 import type { Repository } from './repository.js';
 import type { DelegateName, ModelMap, Schema } from './types.js';
+import { withRetry, type RetryOptions } from './retry.js';
 import { UnitOfWorkCore, type UnitStatus } from './unit-of-work.js';
 
 /** Factories of the application's own repositories, by the name they get on the unit. */
@@ -48,6 +49,16 @@ export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<
 export interface UnitOptions {
   readonly strategy?: FlushStrategyName;
   readonly transaction?: TransactionOptions;
+}
+
+/** Options of {@link Units.run}. */
+export interface RunOptions extends UnitOptions {
+  /**
+   * Run `fn` again, in a fresh unit, when the commit loses a race (conflict, serialization
+   * failure, deadlock, SQLite busy). A number is the total attempts. Off unless given: `fn`
+   * must then have no effects outside the unit.
+   */
+  readonly retry?: RetryOptions | number;
 }
 
 const CORE = Symbol('prisma-uow core');
@@ -147,12 +158,22 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * longer be written. If `fn` calls `uow.$rollback()` itself, nothing is written and `run`
    * returns normally.
    *
+   * With `retry`, a commit that loses a race runs `fn` again in a fresh unit (bounded attempts,
+   * jittered exponential backoff), then throws the last error.
+   *
    * @example
    * ```ts
    * const receipt = await units.run(async (uow) => transfer(uow, { fromId: 1, toId: 2, amount: 25 }));
+   * await units.run((uow) => transfer(uow, request), { retry: { attempts: 8, onRetry: () => retries++ } });
    * ```
    */
-  async run<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: UnitOptions = {}): Promise<T> {
+  async run<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+    const { retry } = options;
+    if (retry === undefined) return this.runOnce(fn, options);
+    return withRetry(() => this.runOnce(fn, options), typeof retry === 'number' ? { attempts: retry } : retry);
+  }
+
+  private async runOnce<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: UnitOptions): Promise<T> {
     const uow = this.begin(options);
     let result: T;
     try {

@@ -1,0 +1,100 @@
+import { expect, it } from 'vitest';
+import { ConcurrencyConflictError, isRetryableError } from 'prisma-uow';
+import { transfer } from '../../examples/bank/transfer.js';
+import { contract, seedBank } from '../contract/harness.js';
+
+contract('optimistic concurrency', (t) => {
+  it('two units race on a versioned row: the second commit gets a conflict naming the row, nothing of it is written', async () => {
+    const ids = await seedBank(t);
+    const slow = t.units.begin();
+    const mine = await slow.account.get(ids.aliceAccount);
+    await t.units.run(async (uow) => {
+      const a = await uow.account.get(ids.aliceAccount);
+      a.balance = a.balance.minus(40);
+    });
+    mine.balance = mine.balance.minus(70);
+    slow.ledgerEntry.add({ fromId: ids.aliceAccount, toId: ids.bobAccount, amount: 70 });
+    const error = await slow.$commit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConcurrencyConflictError);
+    expect((error as ConcurrencyConflictError).rows).toEqual([{ model: 'Account', key: ids.aliceAccount, expectedVersion: 0 }]);
+    expect((error as Error).message).toMatch(new RegExp(`Account#${ids.aliceAccount} was changed or deleted by another transaction since it was loaded; the unit was rolled back and can be retried`));
+    expect(isRetryableError(error)).toBe(true);
+    expect(String((await t.rows('Account'))[0]!['balance'])).toBe('60');
+    expect(await t.rows('LedgerEntry')).toEqual([]);
+  });
+
+  it('a model without a version field is checked on the loaded values of the changed columns', async () => {
+    const ids = await seedBank(t);
+    const slow = t.units.begin();
+    const user = await slow.user.get(ids.alice);
+    await t.db.other.user.update({ where: { id: ids.alice }, data: { loyaltyPoints: 5 } });
+    user.loyaltyPoints += 10; // would overwrite 5 with 10: a lost update
+    await expect(slow.$commit()).rejects.toMatchObject({ name: 'ConcurrencyConflictError', rows: [{ model: 'User', key: ids.alice }] });
+    expect((await t.rows('User'))[0]!['loyaltyPoints']).toBe(5);
+  });
+
+  it('changes to other columns of an unversioned row do not conflict', async () => {
+    const ids = await seedBank(t);
+    const slow = t.units.begin();
+    const user = await slow.user.get(ids.alice);
+    await t.db.other.user.update({ where: { id: ids.alice }, data: { name: 'Alicia' } });
+    user.loyaltyPoints += 10;
+    await slow.$commit();
+    expect((await t.rows('User'))[0]).toMatchObject({ name: 'Alicia', loyaltyPoints: 10 });
+  });
+
+  it('deleting a row someone changed, or changing a row someone deleted, conflicts', async () => {
+    const ids = await seedBank(t);
+    const first = t.units.begin();
+    const account = await first.account.get(ids.aliceAccount);
+    await t.db.other.account.update({ where: { id: ids.aliceAccount }, data: { balance: 1, version: 1 } });
+    first.account.remove(account);
+    await expect(first.$commit()).rejects.toBeInstanceOf(ConcurrencyConflictError);
+
+    const second = t.units.begin();
+    const bob = await second.user.get(ids.bob);
+    await t.db.other.account.delete({ where: { id: ids.bobAccount } });
+    await t.db.other.user.delete({ where: { id: ids.bob } });
+    bob.loyaltyPoints = 1;
+    await expect(second.$commit()).rejects.toMatchObject({ rows: [{ model: 'User', key: ids.bob }] });
+  });
+
+  it('run with retry re-runs the unit on fresh data and ends with the right balance', async () => {
+    const ids = await seedBank(t);
+    let attempts = 0;
+    let retries = 0;
+    await t.units.run(
+      async (uow) => {
+        attempts++;
+        const a = await uow.account.get(ids.aliceAccount);
+        if (attempts === 1) {
+          // Someone else commits between our read and our commit, once.
+          await t.db.other.account.update({ where: { id: ids.aliceAccount }, data: { balance: { decrement: 30 }, version: { increment: 1 } } });
+        }
+        await transfer(uow, { fromId: a.id, toId: ids.bobAccount, amount: 10 });
+      },
+      { retry: { attempts: 3, onRetry: () => retries++ } },
+    );
+    expect([attempts, retries]).toEqual([2, 1]);
+    expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['60', '60']);
+    expect(await t.rows('LedgerEntry')).toHaveLength(1);
+  });
+
+  it('gives up after the last attempt and throws the conflict', async () => {
+    const ids = await seedBank(t);
+    let attempts = 0;
+    const error = await t.units
+      .run(
+        async (uow) => {
+          attempts++;
+          const a = await uow.account.get(ids.aliceAccount);
+          await t.db.other.account.update({ where: { id: ids.aliceAccount }, data: { version: { increment: 1 } } });
+          a.balance = a.balance.minus(1);
+        },
+        { retry: 3 },
+      )
+      .catch((e: unknown) => e);
+    expect(attempts).toBe(3);
+    expect(error).toBeInstanceOf(ConcurrencyConflictError);
+  });
+});
