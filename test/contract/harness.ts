@@ -57,8 +57,12 @@ type Delegate = { findMany(args: object): Promise<PlainRow[]> };
  * });
  * ```
  */
-export function contract(title: string, body: (target: Target) => void, options: { strategies?: readonly FlushStrategyName[] } = {}): void {
-  for (const backend of BACKENDS) {
+export function contract(
+  title: string,
+  body: (target: Target) => void,
+  options: { strategies?: readonly FlushStrategyName[]; backends?: readonly BackendName[] } = {},
+): void {
+  for (const backend of options.backends ?? BACKENDS) {
     for (const strategy of options.strategies ?? STRATEGIES) {
       describe.skipIf(skipBackend(backend))(`${title} [${backend}/${strategy}]`, () => {
         const target = { label: `${backend}/${strategy}`, backend, strategy } as Target;

@@ -28,6 +28,11 @@ export interface CaptureOptions {
    * A failed `COMMIT` rolls the real transaction back.
    */
   failOn?: ((sql: string, index: number) => Error | undefined) | undefined;
+  /**
+   * Awaited before each statement is sent (after `failOn`): lets a test act on the database at
+   * an exact point of a commit, e.g. drop the connection that is about to send the statement.
+   */
+  beforeSend?: ((sql: string, index: number) => Promise<void>) | undefined;
 }
 
 /** A captured adapter factory and the statements it records. */
@@ -82,6 +87,7 @@ export function captureSql(factory: SqlDriverAdapterFactory, options: CaptureOpt
   const send = async <R>(entry: CapturedStatement, io: () => Promise<R>): Promise<R> => {
     record(entry);
     try {
+      await capture.options.beforeSend?.(entry.sql, statements.indexOf(entry));
       return await io();
     } catch (error) {
       entry.failed = true;

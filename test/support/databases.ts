@@ -229,6 +229,7 @@ export async function openDatabase<N extends BackendName>(name: N): Promise<Test
       await backend.wipe(backend.tables);
       clearStatements();
       capture.options.failOn = undefined;
+      capture.options.beforeSend = undefined;
     },
     dispose: async () => {
       await Promise.all([prisma.$disconnect(), other.$disconnect()]);
