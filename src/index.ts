@@ -48,7 +48,7 @@ export {
   type ModelTypes,
   type Schema,
 } from './unit-of-work/types.js';
-export type { UnitStatus } from './unit-of-work/unit-of-work.js';
+export type { ReadOptions, UnitStatus } from './unit-of-work/unit-of-work.js';
 export {
   createUnits,
   Units,

@@ -15,4 +15,9 @@ export interface UnitBackend {
   findMany(model: ModelMetadata, args: Row): Promise<Row[]>;
   /** Runs the plan atomically: all of it, or nothing. */
   commit(plan: FlushPlan): Promise<ExecutionResult>;
+  /**
+   * Locks rows by primary key until the unit's transaction ends (`SELECT ... FOR UPDATE`, in key
+   * order). Only backends bound to an open transaction have it.
+   */
+  lock?(model: ModelMetadata, keys: readonly Row[]): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { DatabaseError, UnitOfWorkError } from '../errors.js';
+import { postgresLockStatement } from '../flush/dialects/postgres.js';
 import { executePlan, type ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
 import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/strategy.js';
@@ -30,17 +31,52 @@ export interface TransactionOptions {
 /** The defaults of {@link TransactionOptions}. */
 export const DEFAULT_TRANSACTION_OPTIONS = { timeout: 60_000, maxWait: 10_000 } as const;
 
-/** @internal */
+function databaseError(error: unknown, what: string): UnitOfWorkError {
+  if (error instanceof UnitOfWorkError) return error;
+  const cause = error as { code?: unknown; message?: unknown };
+  const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
+  const message = typeof cause?.message === 'string' ? cause.message : String(error);
+  return new DatabaseError(`${what} failed${code}: ${message}. Nothing was written.`, { cause: error });
+}
+
+/**
+ * Runs `body` in one interactive `prisma.$transaction` with the unit's transaction options,
+ * turning driver errors into {@link DatabaseError}s.
+ *
+ * @internal
+ */
+export async function inTransaction<T>(prisma: PrismaClientLike, options: TransactionOptions, body: (tx: TransactionClient) => Promise<T>): Promise<T> {
+  const { timeout = DEFAULT_TRANSACTION_OPTIONS.timeout, maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, isolationLevel } = options;
+  const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
+  try {
+    return await transaction(body, { timeout, maxWait, ...(isolationLevel ? { isolationLevel } : {}) });
+  } catch (error) {
+    throw databaseError(error, 'The commit transaction');
+  }
+}
+
+/**
+ * Reads with a Prisma client and commits a plan in one `$transaction`. Bound to an open
+ * transaction (`tx`), it reads inside it, commits on it, and can lock rows.
+ *
+ * @internal
+ */
 export class PrismaBackend implements UnitBackend {
   constructor(
     readonly schema: SchemaMetadata,
     private readonly prisma: PrismaClientLike,
     private readonly strategy: FlushStrategy,
     private readonly transaction: TransactionOptions,
-  ) {}
+    private readonly tx?: TransactionClient,
+  ) {
+    if (tx && schema.provider === 'postgresql') this.lock = (model, keys) => this.lockRows(model, keys);
+  }
+
+  lock?: (model: ModelMetadata, keys: readonly Row[]) => Promise<void>;
 
   async findMany(model: ModelMetadata, args: Row): Promise<Row[]> {
-    const delegate = (this.prisma as unknown as Record<string, ModelDelegate>)[model.delegate];
+    const client = (this.tx ?? this.prisma) as unknown as Record<string, ModelDelegate | undefined>;
+    const delegate = client[model.delegate];
     if (!delegate) {
       throw new DatabaseError(`The Prisma client has no '${model.delegate}' delegate for ${model.name}: was it generated from the same schema?`, { model: model.name });
     }
@@ -48,22 +84,17 @@ export class PrismaBackend implements UnitBackend {
   }
 
   async commit(plan: FlushPlan): Promise<ExecutionResult> {
-    const { timeout = DEFAULT_TRANSACTION_OPTIONS.timeout, maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, isolationLevel } = this.transaction;
+    const run = (tx: TransactionClient) => executePlan(plan, { schema: this.schema, strategy: this.strategy, tx });
+    if (this.tx) return run(this.tx);
+    return inTransaction(this.prisma, this.transaction, run);
+  }
+
+  private async lockRows(model: ModelMetadata, keys: readonly Row[]): Promise<void> {
+    if (keys.length === 0) return;
     try {
-      const transaction = this.prisma.$transaction.bind(this.prisma) as unknown as InteractiveTransaction;
-      return await transaction((tx) => executePlan(plan, { schema: this.schema, strategy: this.strategy, tx }), {
-        timeout,
-        maxWait,
-        ...(isolationLevel ? { isolationLevel } : {}),
-      });
+      await this.tx!.$queryRaw(postgresLockStatement(model, keys));
     } catch (error) {
-      if (error instanceof UnitOfWorkError) throw error;
-      const cause = error as { code?: unknown; message?: unknown };
-      const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
-      throw new DatabaseError(
-        `The commit transaction failed${code}: ${typeof cause?.message === 'string' ? cause.message : String(error)}. Nothing was written.`,
-        { cause: error },
-      );
+      throw databaseError(error, `Locking ${keys.length} ${model.name} row(s)`);
     }
   }
 }

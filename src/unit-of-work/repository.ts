@@ -1,10 +1,11 @@
 import type { ModelInfo } from '../metadata/model-info.js';
 import type { AddInput, Entity, FindArgs, KeyInput, ModelMap } from './types.js';
+import type { ReadOptions } from './unit-of-work.js';
 
 /** What a repository needs from its unit. @internal */
 export interface RepositoryHost {
-  get(info: ModelInfo, key: unknown): Promise<object>;
-  find(info: ModelInfo, args: object | undefined, first: boolean): Promise<object[]>;
+  get(info: ModelInfo, key: unknown, options?: ReadOptions): Promise<object>;
+  find(info: ModelInfo, args: object | undefined, first: boolean, options?: ReadOptions): Promise<object[]>;
   add(info: ModelInfo, data: object): object;
   remove(info: ModelInfo, entity: object): void;
 }
@@ -39,10 +40,11 @@ export class Repository<M extends ModelMap, N extends keyof M & string> {
 
   /**
    * The object with this primary key: from the unit if it is already there, else loaded.
-   * Throws `EntityNotFoundError` when no row has the key.
+   * Throws `EntityNotFoundError` when no row has the key. With `{ lock: 'update' }` (PostgreSQL,
+   * interactive units) the row stays locked until the commit.
    */
-  get(key: KeyInput<M[N]>): Promise<Entity<M, N>> {
-    return this.host.get(this.info, key) as Promise<Entity<M, N>>;
+  get(key: KeyInput<M[N]>, options?: ReadOptions): Promise<Entity<M, N>> {
+    return this.host.get(this.info, key, options) as Promise<Entity<M, N>>;
   }
 
   /**
@@ -51,13 +53,13 @@ export class Repository<M extends ModelMap, N extends keyof M & string> {
    * runs on the database: objects added in this unit are not seen until commit, and a row is
    * matched by its stored values, not by changes made in memory.
    */
-  find(args?: FindArgs<M[N]>): Promise<Entity<M, N>[]> {
-    return this.host.find(this.info, args, false) as Promise<Entity<M, N>[]>;
+  find(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<Entity<M, N>[]> {
+    return this.host.find(this.info, args, false, options) as Promise<Entity<M, N>[]>;
   }
 
   /** The first row matching the arguments, or `null`. */
-  async findFirst(args?: FindArgs<M[N]>): Promise<Entity<M, N> | null> {
-    const rows = (await this.host.find(this.info, args, true)) as Entity<M, N>[];
+  async findFirst(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<Entity<M, N> | null> {
+    const rows = (await this.host.find(this.info, args, true, options)) as Entity<M, N>[];
     return rows[0] ?? null;
   }
 

@@ -14,6 +14,15 @@ import { Repository, type RepositoryHost } from './repository.js';
 /** Every tracked object of every unit → its state (objects carry no hidden fields). */
 const states = new WeakMap<object, EntityState>();
 
+/** Options of reads through a repository. */
+export interface ReadOptions {
+  /**
+   * `'update'`: lock the rows (`SELECT ... FOR UPDATE`, in primary-key order) until the unit
+   * commits. PostgreSQL, in a unit run with `{ interactive: true }`.
+   */
+  readonly lock?: 'update';
+}
+
 /** How a unit ended, or that it is still open. */
 export type UnitStatus = 'open' | 'committing' | 'committed' | 'rolled back';
 
@@ -85,11 +94,25 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     return state;
   }
 
-  async get(info: ModelInfo, key: unknown): Promise<object> {
+  /** The backend's row lock, or a usage error saying how to get one. */
+  private locker(info: ModelInfo): NonNullable<UnitBackend['lock']> {
+    const lock = this.parts.backend.lock;
+    if (!lock) {
+      throw new UsageError(
+        'INVALID_ARGUMENT',
+        `${info.name}: locking reads need PostgreSQL and a unit run with { interactive: true } (the lock must be held until the commit).`,
+        { model: info.name },
+      );
+    }
+    return lock.bind(this.parts.backend);
+  }
+
+  async get(info: ModelInfo, key: unknown, options: ReadOptions = {}): Promise<object> {
     this.assertOpen(`get ${info.name}`);
     const where = keyToWhere(info.meta, key);
     const identity = identityOf(info.meta, where);
     const known = identity === undefined ? undefined : this.identity.get(info.name, identity);
+    if (options.lock) await this.locker(info)(info.meta, [where]);
     if (known) {
       if (known.status === 'removed') throw new EntityNotFoundError(info.name, key, 'it was removed in this unit');
       return known.proxy;
@@ -102,7 +125,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     return state.proxy;
   }
 
-  async find(info: ModelInfo, args: object | undefined, first: boolean): Promise<object[]> {
+  async find(info: ModelInfo, args: object | undefined, first: boolean, options: ReadOptions = {}): Promise<object[]> {
     this.assertOpen(`query ${info.name}`);
     const query: Row = { ...(args as Row | undefined) };
     for (const forbidden of ['select', 'include', 'omit']) {
@@ -111,7 +134,15 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       }
     }
     if (first) query['take'] = 1;
-    const rows = await this.parts.backend.findMany(info.meta, query);
+    let rows = await this.parts.backend.findMany(info.meta, query);
+    if (options.lock && rows.length > 0) {
+      // Lock what matched, in key order, then read it again: the values are current under the lock.
+      const keys = rows.map((row) => Object.fromEntries(info.primaryKey.map((k) => [k, row[k]])));
+      await this.locker(info)(info.meta, keys);
+      const fresh = await this.parts.backend.findMany(info.meta, { where: { OR: keys } });
+      const byIdentity = new Map(fresh.map((row) => [identityOf(info.meta, row), row]));
+      rows = rows.map((row) => byIdentity.get(identityOf(info.meta, row))).filter((row): row is Row => row !== undefined);
+    }
     this.assertOpen(`query ${info.name}`);
     const out: object[] = [];
     for (const row of rows) {

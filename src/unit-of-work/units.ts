@@ -4,7 +4,7 @@ import { strategyFor } from '../flush/strategies/index.js';
 import type { FlushStrategyName } from '../flush/strategy.js';
 import { compileSchema, type SchemaInfo } from '../metadata/model-info.js';
 import type { UnitBackend } from './backend.js';
-import { PrismaBackend, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
+import { PrismaBackend, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
 import type { Repository } from './repository.js';
 import type { DelegateName, ModelMap, Schema } from './types.js';
 import { withRetry, type RetryOptions } from './retry.js';
@@ -59,6 +59,13 @@ export interface RunOptions extends UnitOptions {
    * must then have no effects outside the unit.
    */
   readonly retry?: RetryOptions | number;
+  /**
+   * Run the whole unit (its reads, its locks and its commit) inside one interactive
+   * transaction, so `get(key, { lock: 'update' })` and `find(args, { lock: 'update' })` can hold
+   * row locks until the commit. Keep such units short: they hold a connection and locks
+   * throughout. Default `false`: reads happen outside, the commit is one short transaction.
+   */
+  readonly interactive?: boolean;
 }
 
 const CORE = Symbol('prisma-uow core');
@@ -87,14 +94,29 @@ export function coreOf(uow: object): UnitOfWorkCore {
  */
 export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(options: UnitsOptions<M, R>): Units<M, R> {
   const { prisma, schema } = options;
-  return new Units(schema, options.repositories, (unit) => {
-    const strategy = strategyFor(unit.strategy ?? options.strategy, schema.provider);
-    return new PrismaBackend(schema, prisma, strategy, { ...options.transaction, ...unit.transaction });
+  const settings = (unit: UnitOptions) => ({
+    strategy: strategyFor(unit.strategy ?? options.strategy, schema.provider),
+    transaction: { ...options.transaction, ...unit.transaction },
   });
+  return new Units(
+    schema,
+    options.repositories,
+    (unit) => {
+      const { strategy, transaction } = settings(unit);
+      return new PrismaBackend(schema, prisma, strategy, transaction);
+    },
+    (unit, body) => {
+      const { strategy, transaction } = settings(unit);
+      return inTransaction(prisma, transaction, (tx) => body(new PrismaBackend(schema, prisma, strategy, transaction, tx)));
+    },
+  );
 }
 
 /** Makes the backend of one unit from the unit's options. @internal */
 export type BackendFactory = (options: UnitOptions) => UnitBackend;
+
+/** Runs `body` with a backend bound to one open transaction (interactive units). @internal */
+export type TransactionRunner = <T>(options: UnitOptions, body: (backend: UnitBackend) => Promise<T>) => Promise<T>;
 
 /** Opens units of work. Create it with {@link createUnits}. */
 export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
@@ -107,6 +129,7 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
     schema: Schema<M>,
     private readonly repositories: R | undefined,
     private readonly backend: BackendFactory,
+    private readonly transaction?: TransactionRunner,
   ) {
     this.models = compileSchema(schema);
     this.order = commitOrder(schema);
@@ -147,7 +170,11 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * {@link Units.run}, which cannot forget either.
    */
   begin(options: UnitOptions = {}): UnitOfWork<M, R> {
-    const core = new UnitOfWorkCore({ backend: this.backend(options), models: this.models, order: this.order });
+    return this.open(this.backend(options));
+  }
+
+  private open(backend: UnitBackend): UnitOfWork<M, R> {
+    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order });
     return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R>;
   }
 
@@ -173,8 +200,15 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
     return withRetry(() => this.runOnce(fn, options), typeof retry === 'number' ? { attempts: retry } : retry);
   }
 
-  private async runOnce<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: UnitOptions): Promise<T> {
-    const uow = this.begin(options);
+  private async runOnce<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: RunOptions): Promise<T> {
+    if (options.interactive) {
+      if (!this.transaction) throw new UsageError('INVALID_ARGUMENT', 'This kind of unit cannot run interactively.');
+      return this.transaction(options, (backend) => this.runIn(this.open(backend), fn));
+    }
+    return this.runIn(this.begin(options), fn);
+  }
+
+  private async runIn<T>(uow: UnitOfWork<M, R>, fn: (uow: UnitOfWork<M, R>) => Promise<T> | T): Promise<T> {
     let result: T;
     try {
       result = await fn(uow);

@@ -176,3 +176,19 @@ export const postgresDialect: SqlDialect = {
     ];
   },
 };
+
+/**
+ * Locks rows by primary key, in key order, until the transaction ends: the pessimistic read of
+ * `uow.account.get(id, { lock: 'update' })` inside an interactive unit.
+ *
+ * ```sql
+ * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT unnest($1::int4[])) ORDER BY t."id" FOR UPDATE
+ * ```
+ */
+export function postgresLockStatement(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[]): Sql {
+  const columns = keyColumns(model, keys.map((key) => ({ key })));
+  const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
+  return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN (SELECT ${derivedTable(
+    columns,
+  )}) ORDER BY ${raw(target)} FOR UPDATE`;
+}
