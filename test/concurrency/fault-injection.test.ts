@@ -82,7 +82,8 @@ contract(
       t.db.capture.beforeSend = async (_sql, index) => {
         if (index - start !== 4) return;
         const [row] = await t.db.other.$queryRawUnsafe<{ n: bigint }[]>(
-          `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() AND state LIKE 'idle in transaction%'`,
+          `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = $1 AND state LIKE 'idle in transaction%'`,
+          t.db.namespace,
         );
         dropped = Number(row!.n);
       };

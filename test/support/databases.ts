@@ -36,6 +36,8 @@ export interface TestDatabase<N extends BackendName = BackendName> {
   other: ClientOf<N>;
   /** The generated uow metadata (`schema` export of `test/generated/<name>/uow`). */
   schema: typeof generatedSchema;
+  /** PostgreSQL: this database's schema (namespace), also the `application_name` of its connections. */
+  namespace?: string;
   /** A new, uncaptured adapter factory for this database, e.g. for a client with other options. */
   adapter(): SqlDriverAdapterFactory;
   /** Statements sent by `prisma`, in order. Clear with `clearStatements()`. */
@@ -104,6 +106,8 @@ function ddl(name: BackendName): string {
 }
 
 interface Backend {
+  /** PostgreSQL: the schema (namespace), also the connections' `application_name`. */
+  namespace?: string;
   factory(): PrismaBetterSqlite3 | PrismaPg;
   tables: string[];
   wipe(tables: string[]): Promise<void>;
@@ -153,10 +157,11 @@ async function postgresBackend(): Promise<Backend> {
     [schemaName],
   );
   return {
+    namespace: schemaName,
     // `schema` qualifies Prisma's own queries; search_path serves raw SQL (`$queryRaw`).
     factory: () =>
       new PrismaPg(
-        { connectionString: postgresUrl, options: `-c search_path="${schemaName}"` },
+        { connectionString: postgresUrl, options: `-c search_path="${schemaName}"`, application_name: schemaName },
         { schema: schemaName },
       ),
     tables: rows.map((r) => r.tablename),
@@ -218,6 +223,7 @@ export async function openDatabase<N extends BackendName>(name: N): Promise<Test
   };
   return {
     name,
+    ...(backend.namespace ? { namespace: backend.namespace } : {}),
     prisma: prisma as ClientOf<N>,
     other: other as ClientOf<N>,
     schema,

@@ -9,7 +9,7 @@ import { fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
  *
  * ```sql
  * WITH d AS MATERIALIZED (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v),
- *      l AS MATERIALIZED (SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT k0 FROM d) ORDER BY t."id" FOR UPDATE)
+ *      l AS MATERIALIZED (SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT k0 FROM d) ORDER BY t."id" FOR NO KEY UPDATE)
  * UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
  * FROM d, l
  * WHERE t."id" = d.k0 AND t."id" = l."id" AND t."version" = d.v
@@ -114,13 +114,17 @@ function keyJoin(model: ModelMetadata): string {
   return [...keys.map((k, i) => `t.${k} = d.k${i}`), ...keys.map((k) => `t.${k} = l.${k}`)].join(' AND ');
 }
 
-/** The `WITH d (the bound rows), l (their target rows, locked in key order)` prefix. */
-function lockedRows(model: ModelMetadata, columns: readonly Column[]): Sql {
+/**
+ * The `WITH d (the bound rows), l (their target rows, locked in key order)` prefix. Updates lock
+ * `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, which does not block inserts of rows
+ * referencing these (their foreign-key checks take `FOR KEY SHARE`); deletes lock `FOR UPDATE`.
+ */
+function lockedRows(model: ModelMetadata, columns: readonly Column[], mode: 'NO KEY UPDATE' | 'UPDATE'): Sql {
   const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
   const bound = model.primaryKey.map((_, i) => `k${i}`).join(', ');
   return sql`WITH d AS MATERIALIZED (SELECT ${derivedTable(columns)}), l AS MATERIALIZED (SELECT ${raw(keys)} FROM ${raw(
     tableName(model),
-  )} AS t WHERE (${raw(keys)}) IN (SELECT ${raw(bound)} FROM d) ORDER BY ${raw(keys)} FOR UPDATE) `;
+  )} AS t WHERE (${raw(keys)}) IN (SELECT ${raw(bound)} FROM d) ORDER BY ${raw(keys)} FOR ${raw(mode)}) `;
 }
 
 function returning(model: ModelMetadata): Sql {
@@ -156,7 +160,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`${lockedRows(model, columns)}UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM d, l WHERE ${raw(
+      sql`${lockedRows(model, columns, 'NO KEY UPDATE')}UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM d, l WHERE ${raw(
         checks.join(' AND '),
       )} RETURNING ${returning(model)}`,
     ];
@@ -170,7 +174,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`${lockedRows(model, columns)}DELETE FROM ${raw(tableName(model))} AS t USING d, l WHERE ${raw(
+      sql`${lockedRows(model, columns, 'UPDATE')}DELETE FROM ${raw(tableName(model))} AS t USING d, l WHERE ${raw(
         checks.join(' AND '),
       )} RETURNING ${returning(model)}`,
     ];
@@ -182,13 +186,16 @@ export const postgresDialect: SqlDialect = {
  * `uow.account.get(id, { lock: 'update' })` inside an interactive unit.
  *
  * ```sql
- * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT unnest($1::int4[])) ORDER BY t."id" FOR UPDATE
+ * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT unnest($1::int4[])) ORDER BY t."id" FOR NO KEY UPDATE
  * ```
+ *
+ * `FOR NO KEY UPDATE` is what the later UPDATE needs, and still lets other transactions insert
+ * rows that reference these.
  */
 export function postgresLockStatement(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[]): Sql {
   const columns = keyColumns(model, keys.map((key) => ({ key })));
   const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
   return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN (SELECT ${derivedTable(
     columns,
-  )}) ORDER BY ${raw(target)} FOR UPDATE`;
+  )}) ORDER BY ${raw(target)} FOR NO KEY UPDATE`;
 }

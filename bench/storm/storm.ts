@@ -1,0 +1,120 @@
+/**
+ * The transfer storm: several OS processes run random transfers between a few accounts, so
+ * conflicts are frequent and in both directions; afterwards the invariants are checked.
+ *
+ *   npx tsx bench/storm/storm.ts --db postgresql --processes 8 --transfers 500 --accounts 10
+ *   npx tsx bench/storm/storm.ts --db sqlite --processes 4 --transfers 500 --accounts 10
+ *
+ * @module
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { connectStormClient, createStormDatabase, type StormProvider } from './database.js';
+import { checkInvariants } from './invariants.js';
+import type { WorkerReport } from './worker.js';
+
+/** Options of {@link runStorm}. */
+export interface StormOptions {
+  provider: StormProvider;
+  processes: number;
+  transfersPerProcess: number;
+  accounts: number;
+  initialBalance?: number;
+}
+
+/** What a storm measured, and the invariants it broke (none, we hope). */
+export interface StormReport extends Omit<WorkerReport, 'failed'> {
+  provider: StormProvider;
+  processes: number;
+  attempted: number;
+  failed: Record<string, number>;
+  seconds: number;
+  transfersPerSecond: number;
+  violations: string[];
+}
+
+const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/** Runs one storm and checks the invariants. */
+export async function runStorm(options: StormOptions): Promise<StormReport> {
+  const { db, drop } = await createStormDatabase(options.provider);
+  try {
+    const prisma = await connectStormClient(db);
+    const initialBalance = options.initialBalance ?? 1000;
+    const accountIds: number[] = [];
+    for (let i = 0; i < options.accounts; i++) {
+      const user = await prisma.user.create({ data: { name: `user${i}` } });
+      accountIds.push((await prisma.account.create({ data: { ownerId: user.id, balance: initialBalance } })).id);
+    }
+    const initial = new Map(accountIds.map((id) => [id, String(initialBalance)]));
+    const started = performance.now();
+    const reports = await Promise.all(
+      Array.from({ length: options.processes }, (_, i) =>
+        new Promise<WorkerReport>((resolve, reject) => {
+          const child = fork(workerPath, [JSON.stringify(db), String(options.transfersPerProcess), JSON.stringify(accountIds), String(i + 1)], {
+            execArgv: ['--import', 'tsx'],
+          });
+          let report: WorkerReport | undefined;
+          child.on('message', (m) => (report = m as WorkerReport));
+          child.on('error', reject);
+          child.on('exit', (code) => (report ? resolve(report) : reject(new Error(`storm worker ${i} exited with ${code} and no report`))));
+        }),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const accounts = (await prisma.account.findMany({ orderBy: { id: 'asc' } })).map((a) => ({ id: a.id, balance: a.balance.toString() }));
+    const ledger = (await prisma.ledgerEntry.findMany()).map((e) => ({ fromId: e.fromId, toId: e.toId, amount: e.amount.toString() }));
+    await prisma.$disconnect();
+    const sum = (key: 'committed' | 'rejected' | 'retries' | 'conflicts' | 'deadlocksReachingCaller') => reports.reduce((s, r) => s + r[key], 0);
+    const failed: Record<string, number> = {};
+    for (const r of reports) for (const [k, v] of Object.entries(r.failed)) failed[k] = (failed[k] ?? 0) + v;
+    const committed = sum('committed');
+    return {
+      provider: options.provider,
+      processes: options.processes,
+      attempted: options.processes * options.transfersPerProcess,
+      committed,
+      rejected: sum('rejected'),
+      retries: sum('retries'),
+      conflicts: sum('conflicts'),
+      deadlocksReachingCaller: sum('deadlocksReachingCaller'),
+      failed,
+      seconds,
+      transfersPerSecond: committed / seconds,
+      violations: checkInvariants(initial, accounts, ledger, committed),
+    };
+  } finally {
+    await drop();
+  }
+}
+
+/** One line per figure, for the terminal and the README. */
+export function formatStorm(r: StormReport): string {
+  return [
+    `storm on ${r.provider}: ${r.processes} processes x ${r.attempted / r.processes} transfers`,
+    `  committed ${r.committed}, refused by domain rules ${r.rejected}, failed ${JSON.stringify(r.failed)}`,
+    `  retries ${r.retries} (conflicts ${r.conflicts}), deadlock errors reaching callers ${r.deadlocksReachingCaller}`,
+    `  ${r.seconds.toFixed(1)} s, ${r.transfersPerSecond.toFixed(0)} committed transfers/s`,
+    r.violations.length === 0 ? '  invariants: all hold' : `  INVARIANTS BROKEN:\n    ${r.violations.join('\n    ')}`,
+  ].join('\n');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({
+    options: {
+      db: { type: 'string', default: 'postgresql' },
+      processes: { type: 'string', default: '8' },
+      transfers: { type: 'string', default: '500' },
+      accounts: { type: 'string', default: '10' },
+    },
+  });
+  const report = await runStorm({
+    provider: values.db as StormProvider,
+    processes: Number(values.processes),
+    transfersPerProcess: Number(values.transfers),
+    accounts: Number(values.accounts),
+  });
+  console.log(formatStorm(report));
+  process.exitCode = report.violations.length === 0 && Object.keys(report.failed).length === 0 ? 0 : 1;
+}
