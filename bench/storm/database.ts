@@ -26,7 +26,6 @@ export interface StormDatabase {
   url: string;
   /** PostgreSQL schema (namespace) of this storm. */
   namespace?: string;
-  schema: typeof testSchema;
 }
 
 export const defaultPostgresUrl = process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -40,21 +39,20 @@ async function generated(provider: StormProvider) {
       };
 }
 
-/** A Prisma client of the storm database (each worker makes its own). */
-export async function connectStormClient(db: StormDatabase): Promise<SqliteClient> {
-  const { PrismaClient } = await generated(db.provider);
+/** A Prisma client of the storm database (each worker makes its own) and the uow metadata. */
+export async function connectStormClient(db: StormDatabase): Promise<{ prisma: SqliteClient; schema: typeof testSchema }> {
+  const { PrismaClient, schema } = await generated(db.provider);
   const adapter =
     db.provider === 'sqlite'
       ? new PrismaBetterSqlite3({ url: `file:${db.url}`, timeout: 30_000 })
       : new PrismaPg({ connectionString: db.url, options: `-c search_path="${db.namespace}"`, max: 4 }, { schema: db.namespace! });
-  return new PrismaClient({ adapter });
+  return { prisma: new PrismaClient({ adapter }), schema };
 }
 
 /** Creates an empty storm database; returns it and a function that drops it. */
 export async function createStormDatabase(provider: StormProvider): Promise<{ db: StormDatabase; drop: () => Promise<void> }> {
   await prepareTestSchemas();
   const ddl = readFileSync(join(generatedDir(provider), 'schema.sql'), 'utf8');
-  const { schema } = await generated(provider);
   if (provider === 'sqlite') {
     const dir = await mkdtemp(join(tmpdir(), 'prisma-uow-storm-'));
     const file = join(dir, 'storm.db');
@@ -62,7 +60,7 @@ export async function createStormDatabase(provider: StormProvider): Promise<{ db
     sqlite.pragma('journal_mode = WAL');
     sqlite.exec(ddl);
     sqlite.close();
-    return { db: { provider, url: file, schema }, drop: () => rm(dir, { recursive: true, force: true }) };
+    return { db: { provider, url: file }, drop: () => rm(dir, { recursive: true, force: true }) };
   }
   const namespace = `uow_storm_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: defaultPostgresUrl });
@@ -71,7 +69,7 @@ export async function createStormDatabase(provider: StormProvider): Promise<{ db
   await admin.query(`SET search_path TO "${namespace}"`);
   await admin.query(ddl);
   return {
-    db: { provider, url: defaultPostgresUrl, namespace, schema },
+    db: { provider, url: defaultPostgresUrl, namespace },
     drop: async () => {
       await admin.query(`DROP SCHEMA "${namespace}" CASCADE`);
       await admin.end();

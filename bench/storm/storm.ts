@@ -40,7 +40,7 @@ const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
 export async function runStorm(options: StormOptions): Promise<StormReport> {
   const { db, drop } = await createStormDatabase(options.provider);
   try {
-    const prisma = await connectStormClient(db);
+    const { prisma } = await connectStormClient(db);
     const initialBalance = options.initialBalance ?? 1000;
     const accountIds: number[] = [];
     for (let i = 0; i < options.accounts; i++) {

@@ -27,8 +27,8 @@ const accounts = JSON.parse(accountsJson!) as number[];
 let seed = Number(seedText) || 1;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
-const prisma = await connectStormClient(db);
-const units = createUnits({ prisma, schema: db.schema, repositories: bankRepositories });
+const { prisma, schema } = await connectStormClient(db);
+const units = createUnits({ prisma, schema, repositories: bankRepositories });
 const report: WorkerReport = { committed: 0, rejected: 0, retries: 0, conflicts: 0, failed: {}, deadlocksReachingCaller: 0 };
 
 for (let i = 0; i < count; i++) {
