@@ -9,13 +9,29 @@ import type { FieldMetadata } from '../metadata/types.js';
  * @module
  */
 
+/** The declared length limit of `@db.VarChar(n)` / `@db.Char(n)` columns. */
+function maxLength(field: FieldMetadata): number | undefined {
+  const [type, args] = field.nativeType ?? [];
+  if ((type === 'VarChar' || type === 'Char' || type === 'NVarChar' || type === 'NChar') && args?.[0] !== undefined) {
+    const n = Number(args[0]);
+    return Number.isInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
 function scalarProblem(field: FieldMetadata, value: unknown): string | undefined {
   switch (field.kind) {
-    case 'String':
+    case 'String': {
+      if (typeof value !== 'string') return 'a string';
+      const limit = maxLength(field);
+      return limit !== undefined && value.length > limit ? `at most ${limit} characters long (${value.length} given)` : undefined;
+    }
     case 'Enum':
       return typeof value === 'string' ? undefined : 'a string';
     case 'Int':
-      return Number.isInteger(value) ? undefined : 'an integer number';
+      return Number.isInteger(value) && (value as number) >= -2147483648 && (value as number) <= 2147483647
+        ? undefined
+        : 'an integer from -2147483648 to 2147483647 (use BigInt for larger values)';
     case 'Float':
       return typeof value === 'number' ? undefined : 'a number';
     case 'BigInt':
@@ -103,7 +119,8 @@ export function checkValue(model: string, key: KeyValue, field: FieldMetadata, v
   }
   const problem = scalarProblem(field, value);
   if (problem) {
-    throw new UsageError('INVALID_VALUE', `${where} must be ${problem}, got ${show(value)}.`, { model, key, field: field.name });
+    const shown = typeof value === 'string' && value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}...` : show(value);
+    throw new UsageError('INVALID_VALUE', `${where} must be ${problem}, got ${shown}.`, { model, key, field: field.name });
   }
   return canonical(field, value);
 }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { DatabaseError } from 'prisma-uow';
-import { contract, isDelete, isUpdate, seedBank, type Target } from './harness.js';
+import { contract, isDelete, isUpdate, seedBank, shapeData, type Target } from './harness.js';
 
 async function snapshot(t: Target): Promise<unknown> {
   return { users: await t.rows('User'), accounts: await t.rows('Account'), ledger: await t.rows('LedgerEntry') };
@@ -46,6 +46,21 @@ contract('atomic commit', (t) => {
     const writes = t.writes();
     expect(isDelete(writes.at(-2)!)).toBe(true);
     expect(writes.some(isUpdate)).toBe(true);
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('a value the database rejects (a duplicate unique key) fails the commit and writes nothing', async () => {
+    const ids = await seedBank(t);
+    await t.db.other.shape.create({ data: shapeData('taken') as never });
+    const before = await snapshot(t);
+    const error = await t.units
+      .run(async (uow) => {
+        (await uow.account.get(ids.aliceAccount)).balance = 1 as never;
+        uow.shape.add(shapeData('taken') as never);
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error).toMatchObject({ model: 'Shape', message: expect.stringMatching(/inserting 1 Shape row/) });
     expect(await snapshot(t)).toEqual(before);
   });
 
