@@ -59,3 +59,7 @@ export {
   type UnitOptions,
   type UnitsOptions,
 } from './unit-of-work/units.js';
+export { createMemoryUnits, type MemoryUnits, type MemoryUnitsOptions } from './memory/create-memory-units.js';
+export { MemoryStore, type FixtureRow, type FixtureValue, type Fixtures, type Snapshot } from './memory/memory-store.js';
+export { MemoryStoreError, type MemoryErrorCode } from './memory/store-error.js';
+export type { DefaultLiteral, FieldDefaultValue } from './metadata/types.js';

@@ -26,6 +26,14 @@ export type FieldDefaultKind =
   | 'prisma'
   | 'none';
 
+/** One literal of a `@default(...)`, as Prisma's DMMF gives it. */
+export type DefaultLiteral = string | number | boolean;
+
+/** The `@default(...)` of a field: a generator function, or a literal value (a list for list fields). */
+export type FieldDefaultValue =
+  | { readonly function: string }
+  | { readonly value: DefaultLiteral | readonly DefaultLiteral[] };
+
 /** One scalar column of a model. */
 export interface FieldMetadata {
   readonly name: string;
@@ -39,6 +47,13 @@ export interface FieldMetadata {
   readonly isId: boolean;
   readonly isUpdatedAt: boolean;
   readonly default: FieldDefaultKind;
+  /**
+   * The `@default(...)` of the schema, when it has one: a function (`autoincrement`, `uuid`,
+   * `cuid`, `now`, `dbgenerated`, ...) or a literal as Prisma's DMMF gives it (`0`, `"RED"`,
+   * `"12"` for a BigInt, `1.5` for a Decimal, JSON text for a Json field, an array for a list).
+   * Used by backends that compute defaults themselves (the in-memory store).
+   */
+  readonly defaultValue?: FieldDefaultValue;
   /** Native database type (`@db.VarChar(20)` is `['VarChar', ['20']]`). */
   readonly nativeType?: readonly [string, readonly string[]];
 }

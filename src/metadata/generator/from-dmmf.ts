@@ -1,6 +1,8 @@
 import type { DMMF } from '@prisma/generator-helper';
 import type {
+  DefaultLiteral,
   FieldDefaultKind,
+  FieldDefaultValue,
   FieldMetadata,
   ModelMetadata,
   Provider,
@@ -27,6 +29,14 @@ function defaultKind(field: DMMF.Field): FieldDefaultKind {
   return 'prisma';
 }
 
+function defaultValue(field: DMMF.Field): FieldDefaultValue | undefined {
+  const d = field.default;
+  if (!field.hasDefaultValue || d === undefined || d === null) return undefined;
+  if (Array.isArray(d)) return { value: d.filter((v): v is DefaultLiteral => typeof v !== 'object') };
+  if (typeof d === 'object') return { function: (d as DMMF.FieldDefault).name };
+  return { value: d };
+}
+
 function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): FieldMetadata {
   let kind: ScalarKind;
   let enumType: string | undefined;
@@ -39,6 +49,7 @@ function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnu
   } else {
     throw new Error(`prisma-uow generator: field ${field.name} has unsupported type ${field.type}`);
   }
+  const literal = defaultValue(field);
   return {
     name: field.name,
     column: field.dbName ?? field.name,
@@ -49,6 +60,7 @@ function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnu
     isId: field.isId,
     isUpdatedAt: field.isUpdatedAt === true,
     default: defaultKind(field),
+    ...(literal !== undefined ? { defaultValue: literal } : {}),
     ...(field.nativeType ? { nativeType: [field.nativeType[0], [...field.nativeType[1]]] as const } : {}),
   };
 }

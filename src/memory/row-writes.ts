@@ -1,0 +1,106 @@
+import type { FieldMetadata, ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { Row } from '../tracking/entity.js';
+import { identityOf } from '../tracking/keys.js';
+import { valuesEqual } from '../tracking/values.js';
+import { applyDelete, applyKeyChange, checkForeignKeys, checkNotNull, checkUnique } from './constraints.js';
+import { advanceSequence, defaultFor, isSequence } from './defaults.js';
+import { normalizeValue } from './scalars.js';
+import { MemoryStoreError } from './store-error.js';
+import type { WorkingCopy } from './tables.js';
+
+/**
+ * Row writes of the in-memory store: insert, update and delete one row of a working copy, the
+ * way a database statement would (values normalized, defaults filled, constraints checked,
+ * referential actions applied). Callers decide what a missing row means.
+ *
+ * @internal
+ * @module
+ */
+
+/** What a row write needs. */
+export interface WriteContext {
+  readonly schema: SchemaMetadata;
+  readonly tx: WorkingCopy;
+  /** The instant of the transaction: `now()` defaults and `@updatedAt` fields get it. */
+  readonly now: Date;
+  /** Skip foreign-key checks (seeding checks them once every table is filled). */
+  readonly deferForeignKeys?: boolean;
+}
+
+function fieldOf(model: ModelMetadata, name: string): FieldMetadata {
+  const field = model.fields.find((f) => f.name === name);
+  if (field) return field;
+  throw new MemoryStoreError(`${model.name} has no scalar field '${name}'`, undefined, { modelName: model.name, field: name });
+}
+
+/**
+ * Inserts a row: given values normalized, left-out fields from their default (or null, or `[]`
+ * for lists). Returns the stored (frozen) row.
+ *
+ * @example
+ * ```ts
+ * insertRow(ctx, user, { name: 'Ann' }); // { id: 3, name: 'Ann', loyaltyPoints: 0 }
+ * ```
+ */
+export function insertRow(ctx: WriteContext, model: ModelMetadata, values: Readonly<Row>): Readonly<Row> {
+  for (const name of Object.keys(values)) if (values[name] !== undefined) fieldOf(model, name);
+  const row: Row = {};
+  for (const field of model.fields) {
+    const given = values[field.name];
+    if (given !== undefined) {
+      row[field.name] = normalizeValue(model, field, given);
+      if (isSequence(field)) advanceSequence(ctx.tx.counters, model, field, row[field.name]);
+      continue;
+    }
+    const fallback = defaultFor(model, field, ctx.tx.counters, ctx.now);
+    row[field.name] = fallback !== undefined ? fallback : field.isList ? [] : null;
+  }
+  checkNotNull(model, row);
+  const identity = identityOf(model, row)!;
+  checkUnique(ctx.tx, model, identity, row);
+  if (!ctx.deferForeignKeys) checkForeignKeys(ctx.tx, ctx.schema, model, row);
+  const stored = Object.freeze(row);
+  ctx.tx.writable(model.name).set(identity, stored);
+  return stored;
+}
+
+/**
+ * Updates the stored row `identity` with `changes` (and `@updatedAt` fields with the
+ * transaction's instant). Rows referencing changed fields follow (`ON UPDATE CASCADE`).
+ * Returns the new stored row.
+ */
+export function updateRow(ctx: WriteContext, model: ModelMetadata, identity: string, changes: Readonly<Row>): Readonly<Row> {
+  const stored = ctx.tx.table(model.name).get(identity);
+  if (stored === undefined) throw new Error(`prisma-uow internal error: ${model.name} ${identity} is not stored`);
+  const next: Row = { ...stored };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value !== undefined) next[name] = normalizeValue(model, fieldOf(model, name), value);
+  }
+  for (const field of model.fields) {
+    if (field.isUpdatedAt && changes[field.name] === undefined) next[field.name] = new Date(ctx.now.getTime());
+  }
+  const changed = new Set(model.fields.filter((f) => !valuesEqual(f, stored[f.name], next[f.name])).map((f) => f.name));
+  checkNotNull(model, next);
+  const nextIdentity = identityOf(model, next)!;
+  checkUnique(ctx.tx, model, nextIdentity, next, { self: identity, changed });
+  if (!ctx.deferForeignKeys) checkForeignKeys(ctx.tx, ctx.schema, model, next, changed);
+  const table = ctx.tx.writable(model.name);
+  if (nextIdentity !== identity) table.delete(identity);
+  const frozen = Object.freeze(next);
+  table.set(nextIdentity, frozen);
+  applyKeyChange(ctx.tx, ctx.schema, model, stored, frozen, changed);
+  return frozen;
+}
+
+/**
+ * Deletes the stored row `identity`; rows referencing it block the delete (required relations)
+ * or lose their link (optional ones). Returns false when there was no such row.
+ */
+export function deleteRow(ctx: WriteContext, model: ModelMetadata, identity: string): boolean {
+  const table = ctx.tx.writable(model.name);
+  const stored = table.get(identity);
+  if (stored === undefined) return false;
+  table.delete(identity);
+  applyDelete(ctx.tx, ctx.schema, model, stored);
+  return true;
+}
