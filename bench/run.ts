@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: compares the flush strategies of prisma-uow with Prisma per-row writes and
+ * hand-written SQL, on PostgreSQL and SQLite, then measures tracking costs (load, commit of many
+ * clean objects, memory). Prints the markdown report and writes `bench/results/flush-<date>.md`,
+ * `bench/results/latest.md`, `bench/results/latest.json` and `bench/results/latest.svg`.
+ *
+ * Flags:
+ * - `--n 100,1000`: the row counts (default 100,1000,10000).
+ * - `--quick`: N = 100,1000 and smaller tracking tables (10x fewer rows).
+ * - `--db postgresql` / `--db sqlite`: one backend only (default both).
+ * - `--runs 7`: timed runs per measurement, at least 5 (default 5).
+ *
+ * @example
+ * ```sh
+ * npm run bench -- --n 100,1000 --db postgresql
+ * ```
+ *
+ * @module
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { prepareTestSchemas } from '../test/prisma/prepare.js';
+import type { BackendName } from '../test/support/databases.js';
+import { renderSvg } from './chart.js';
+import { measure, type Measurement } from './measure.js';
+import { renderMarkdown } from './report.js';
+import type { DatabaseResults, FlushResult, Machine, RunResults } from './results-model.js';
+import { SCENARIOS, seedAccounts, type Work } from './scenarios.js';
+import { SYSTEMS } from './systems.js';
+import { useBenchPostgres } from './database-url.js';
+import { measureCommitOfLoaded, measureLoad, measureMemory } from './tracking.js';
+
+/** A measurement stops (reported as skipped) after one run longer than this. */
+const SKIP_AFTER_MS = 60_000;
+
+const { values: flags } = parseArgs({
+  options: {
+    n: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    db: { type: 'string' },
+    runs: { type: 'string' },
+  },
+});
+
+const ns = (flags.n ?? (flags.quick ? '100,1000' : '100,1000,10000')).split(',').map((s) => Number(s.replaceAll('_', '')));
+if (ns.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--n takes integers ≥ 10, got ${flags.n}`);
+const runs = Math.max(5, Number(flags.runs ?? 5));
+const backends = (flags.db ?? 'postgresql,sqlite').split(',') as BackendName[];
+const trackingRows = flags.quick ? { load: 1_000, commit: 10_000 } : { load: 10_000, commit: 100_000 };
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function machine(): Machine {
+  const require = createRequire(import.meta.url);
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+    memoryGiB: os.totalmem() / 1024 ** 3,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    prisma: (require('@prisma/client/package.json') as { version: string }).version,
+  };
+}
+
+async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
+  // Imported late: test/support/databases.ts reads TEST_POSTGRES_URL when it loads.
+  const { openBenchDatabase } = await import('./setup.js');
+  const bench = await openBenchDatabase(name);
+  const results: DatabaseResults = { name, version: bench.version, flush: [] };
+  try {
+    for (const n of ns) {
+      log(`${name}: seeding ${n} accounts`);
+      await seedAccounts(bench, n);
+      for (const scenario of SCENARIOS) {
+        let baseline: number | undefined;
+        for (const system of SYSTEMS) {
+          let work: Work | undefined;
+          const measurement = await measure({
+            runs,
+            counter: bench,
+            skipAfterMs: SKIP_AFTER_MS,
+            async prepare() {
+              work = await scenario.reset(bench, n);
+              return system.prepare(bench, work);
+            },
+            check: () => scenario.check(bench, work!),
+          }).catch((error: unknown): Measurement => {
+            // Reported in the table rather than losing the whole run.
+            const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+            return { skipped: `failed: ${message.slice(0, 160)}`, samples: [] };
+          });
+          const median = measurement.summary?.median;
+          if (system.id === 'sql') baseline = median;
+          const row: FlushResult = {
+            scenario: scenario.id,
+            scenarioTitle: scenario.title,
+            n,
+            system: system.id,
+            label: system.label,
+            measurement,
+            ...(median !== undefined && baseline !== undefined ? { ratio: median / baseline } : {}),
+          };
+          results.flush.push(row);
+          const st = measurement.statements;
+          log(
+            `${name} ${scenario.id} N=${n} ${system.label}: ${median === undefined ? `skipped (${measurement.skipped})` : `${median.toFixed(2)} ms`}` +
+              `${row.ratio === undefined ? '' : `, ${row.ratio.toFixed(2)}× baseline`}${st ? `, ${st.other} statements + ${st.transaction} BEGIN/COMMIT` : ''}`,
+          );
+        }
+      }
+    }
+    log(`${name}: seeding ${trackingRows.commit} accounts for the tracking measurements`);
+    await seedAccounts(bench, trackingRows.commit);
+    results.load = await measureLoad(bench, trackingRows.load, runs);
+    log(`${name}: load ${results.load.rows}: unit ${results.load.unit.median.toFixed(1)} ms, findMany ${results.load.plain.median.toFixed(1)} ms`);
+    results.commits = [];
+    for (const changed of [0, 10]) {
+      const m = await measureCommitOfLoaded(bench, changed, runs);
+      results.commits.push({ loaded: m.loaded, changed, measurement: m });
+      log(`${name}: commit with ${m.loaded} loaded, ${changed} changed: ${m.summary?.median.toFixed(2)} ms`);
+    }
+    results.memory = await measureMemory(bench, 3);
+    log(`${name}: memory ${results.memory.unitBytesPerRow.toFixed(0)} B/entity (plain row ${results.memory.plainBytesPerRow.toFixed(0)} B)`);
+  } finally {
+    await bench.dispose();
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const args = process.argv.slice(2).join(' ');
+  const command = process.env['npm_lifecycle_event'] === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `tsx bench/run.ts ${args}`.trim();
+  await useBenchPostgres();
+  for (const r of await prepareTestSchemas()) {
+    if (r.error) throw new Error(`test schema for ${r.provider} could not be prepared: ${r.error}`);
+  }
+  const results: RunResults = {
+    startedAt: new Date(started),
+    command,
+    machine: machine(),
+    ns,
+    runs,
+    trackingRows,
+    databases: [],
+    durationMs: 0,
+  };
+  log(`N = ${ns.join(', ')}; ${runs} runs after warm-up; backends ${backends.join(', ')}`);
+  for (const name of backends) results.databases.push(await benchDatabase(name));
+  results.durationMs = Date.now() - started;
+
+  const markdown = renderMarkdown(results);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  const date = results.startedAt.toISOString().slice(0, 10);
+  await writeFile(`${dir}flush-${date}.md`, markdown);
+  await writeFile(`${dir}latest.md`, markdown);
+  await writeFile(`${dir}latest.svg`, renderSvg(results));
+  await writeFile(`${dir}latest.json`, JSON.stringify(results, null, 2));
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote bench/results/flush-${date}.md, latest.md, latest.svg, latest.json in ${(results.durationMs / 1000).toFixed(0)} s`);
+}
+
+await main();

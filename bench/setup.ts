@@ -1,0 +1,172 @@
+/**
+ * Benchmark databases: a fresh PostgreSQL namespace or SQLite file per backend, opened with the
+ * test helper `openDatabase` (captured Prisma client + generated uow schema), plus a direct driver
+ * connection (`pg` / `better-sqlite3`) to the same database for the hand-written SQL baseline,
+ * seeding and resets. Every statement either path sends is counted, with BEGIN / COMMIT /
+ * ROLLBACK counted apart from the rest.
+ *
+ * @example
+ * ```ts
+ * const bench = await openBenchDatabase('postgresql');
+ * bench.resetCounts();
+ * await bench.units.begin().$commit();
+ * bench.counts(); // { transaction: 0, other: 0 }
+ * await bench.dispose();
+ * ```
+ *
+ * @module
+ */
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createUnits, type Units } from '../src/index.js';
+import type { Models } from '../test/generated/sqlite/uow/index.js';
+import { openDatabase, type BackendName, type TestDatabase } from '../test/support/databases.js';
+
+/** Statements sent during a measurement. */
+export interface StatementCounts {
+  /** BEGIN, COMMIT and ROLLBACK. */
+  transaction: number;
+  /** Every other statement. */
+  other: number;
+}
+
+/** Runs one SQL statement through the direct driver; returns the number of rows it changed. */
+export type Exec = (sql: string, params?: readonly unknown[]) => Promise<number>;
+
+/** A direct driver connection whose statements are counted. */
+export interface RawDriver {
+  /** Autocommit statement. */
+  exec: Exec;
+  /** Reads rows (seeding and checks, not timed). */
+  rows<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs `fn` in one transaction (BEGIN ... COMMIT, ROLLBACK on error). */
+  transaction(fn: (exec: Exec) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One backend ready for benchmarking. */
+export interface BenchDatabase {
+  readonly name: BackendName;
+  readonly db: TestDatabase;
+  /** Units over the captured client (`db.prisma`). */
+  readonly units: Units<Models>;
+  readonly raw: RawDriver;
+  /** Server / library version, for the report. */
+  readonly version: string;
+  /** Statements sent since the last {@link BenchDatabase.resetCounts} by `db.prisma` and `raw`. */
+  counts(): StatementCounts;
+  resetCounts(): void;
+  dispose(): Promise<void>;
+}
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i;
+
+/** Counts statements by kind. */
+class Counter {
+  transaction = 0;
+  other = 0;
+  add(sql: string): void {
+    if (TRANSACTION_CONTROL.test(sql)) this.transaction++;
+    else this.other++;
+  }
+  reset(): void {
+    this.transaction = 0;
+    this.other = 0;
+  }
+}
+
+async function postgresDriver(db: TestDatabase, counter: Counter): Promise<{ raw: RawDriver; version: string }> {
+  // The captured client's adapter sets search_path to the test namespace: reuse it.
+  const [{ schema } = { schema: '' }] = await db.prisma.$queryRaw<{ schema: string }[]>`SELECT current_schema() AS schema`;
+  const url = process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: url, options: `-c search_path="${schema}"` });
+  await client.connect();
+  const exec: Exec = async (sql, params = []) => {
+    counter.add(sql);
+    const result = await client.query(sql, params as unknown[]);
+    return result.rowCount ?? 0;
+  };
+  const version = (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? '?';
+  const raw: RawDriver = {
+    exec,
+    rows: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as T[],
+    transaction: async (fn) => {
+      await exec('BEGIN');
+      try {
+        await fn(exec);
+        await exec('COMMIT');
+      } catch (error) {
+        await exec('ROLLBACK');
+        throw error;
+      }
+    },
+    close: () => client.end(),
+  };
+  return { raw, version: `PostgreSQL ${version}` };
+}
+
+async function sqliteDriver(db: TestDatabase, counter: Counter): Promise<{ raw: RawDriver; version: string }> {
+  const [main] = await db.prisma.$queryRaw<{ name: string; file: string }[]>`PRAGMA database_list`;
+  if (!main?.file) throw new Error('bench: could not find the SQLite file of the test database');
+  const sqlite = new Database(main.file);
+  sqlite.pragma('busy_timeout = 10000');
+  const exec: Exec = async (sql, params = []) => {
+    counter.add(sql);
+    const statement = sqlite.prepare(sql);
+    if (statement.reader) {
+      statement.all(...(params as unknown[]));
+      return 0;
+    }
+    return statement.run(...(params as unknown[])).changes;
+  };
+  const version = (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  const raw: RawDriver = {
+    exec,
+    rows: async <T>(sql: string, params: readonly unknown[] = []) => sqlite.prepare(sql).all(...(params as unknown[])) as T[],
+    transaction: async (fn) => {
+      await exec('BEGIN');
+      try {
+        await fn(exec);
+        await exec('COMMIT');
+      } catch (error) {
+        await exec('ROLLBACK');
+        throw error;
+      }
+    },
+    close: async () => {
+      sqlite.close();
+    },
+  };
+  return { raw, version: `SQLite ${version} (better-sqlite3)` };
+}
+
+/** Opens a fresh, empty database of backend `name` for the benchmark. */
+export async function openBenchDatabase(name: BackendName): Promise<BenchDatabase> {
+  const db = (await openDatabase(name)) as TestDatabase;
+  const counter = new Counter();
+  const { raw, version } = name === 'postgresql' ? await postgresDriver(db, counter) : await sqliteDriver(db, counter);
+  const units = createUnits({ prisma: db.prisma, schema: db.schema, transaction: { timeout: 600_000, maxWait: 60_000 } });
+  return {
+    name,
+    db,
+    units,
+    raw,
+    version,
+    counts() {
+      const counts = { transaction: counter.transaction, other: counter.other };
+      for (const s of db.statements) {
+        if (s.kind === 'begin' || s.kind === 'commit' || s.kind === 'rollback' || TRANSACTION_CONTROL.test(s.sql)) counts.transaction++;
+        else counts.other++;
+      }
+      return counts;
+    },
+    resetCounts() {
+      counter.reset();
+      db.clearStatements();
+    },
+    async dispose() {
+      await raw.close();
+      await db.dispose();
+    },
+  };
+}
