@@ -70,6 +70,7 @@ export type UsageErrorCode =
   | 'MISSING_FIELD'
   | 'INVALID_VALUE'
   | 'INVALID_ARGUMENT'
+  | 'NO_ACTIVE_UNIT'
   | 'UNIT_CLOSED';
 
 /** The calling code used the unit of work wrongly. Nothing was written. */

@@ -48,17 +48,12 @@ export {
   type ModelTypes,
   type Schema,
 } from './unit-of-work/types.js';
-export type { ReadOptions, UnitStatus } from './unit-of-work/unit-of-work.js';
-export {
-  createUnits,
-  Units,
-  type RepositoryFactories,
-  type RunOptions,
-  type UnitControls,
-  type UnitOfWork,
-  type UnitOptions,
-  type UnitsOptions,
-} from './unit-of-work/units.js';
+export type { CommitPreview, ReadOptions, UnitStatus } from './unit-of-work/unit-of-work.js';
+export { createUnits, type UnitsOptions } from './unit-of-work/create-units.js';
+export { describeChanges, type ChangeList, type FieldChanges, type RowChange } from './unit-of-work/changes.js';
+export { HookError, type UnitHooks } from './unit-of-work/hooks.js';
+export { Units } from './unit-of-work/units.js';
+export type { RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-of-work/unit-types.js';
 export { createMemoryUnits, type MemoryUnits, type MemoryUnitsOptions } from './memory/create-memory-units.js';
 export { MemoryStore, type FixtureRow, type FixtureValue, type Fixtures, type Snapshot } from './memory/memory-store.js';
 export { MemoryStoreError, type MemoryErrorCode } from './memory/store-error.js';

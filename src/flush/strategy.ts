@@ -1,7 +1,7 @@
 import type { ConflictingRow } from '../errors.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
-import type { DeleteStep, InsertStep, UpdateStep } from './plan.js';
+import type { DeleteStep, FlushStep, InsertStep, UpdateStep } from './plan.js';
 
 /**
  * A flush strategy turns plan steps into statements. All strategies pass the same tests; they
@@ -43,6 +43,11 @@ export interface FlushStrategy {
   update(step: UpdateStep, ctx: StepContext): Promise<ConflictingRow[]>;
   /** Deletes the rows; returns those that failed their concurrency check. */
   delete(step: DeleteStep, ctx: StepContext): Promise<ConflictingRow[]>;
+  /**
+   * The statements the step will send, without sending them: SQL text where the strategy writes
+   * the SQL itself, else the Prisma Client calls (for previews and logs).
+   */
+  describe(step: FlushStep, model: ModelMetadata): string[];
 }
 
 /**

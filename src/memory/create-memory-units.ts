@@ -1,16 +1,19 @@
 import type { ModelMap, Schema } from '../unit-of-work/types.js';
+import type { UnitHooks } from '../unit-of-work/hooks.js';
 import { Units, type RepositoryFactories } from '../unit-of-work/units.js';
 import { MemoryBackend } from './memory-backend.js';
-import { MemoryStore, type Fixtures } from './memory-store.js';
+import { MemoryStore, type Fixtures, type MemoryStoreOptions } from './memory-store.js';
 
 /** Options of {@link createMemoryUnits}. */
-export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> {
+export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> extends MemoryStoreOptions {
   /** The `schema` export of the module the prisma-uow generator wrote. */
   readonly schema: Schema<M>;
   /** The rows the store starts with, by model: `{ User: [{ id: 1, name: 'Alice' }] }`. */
   readonly fixtures?: Fixtures<M>;
   /** The application's repositories, as for `createUnits`. */
   readonly repositories?: R;
+  /** Hooks that run for every unit, as for `createUnits`. */
+  readonly hooks?: UnitHooks<M>;
 }
 
 /** What {@link createMemoryUnits} returns. */
@@ -32,7 +35,9 @@ export interface MemoryUnits<M extends ModelMap, R extends RepositoryFactories<M
  * (`autoincrement()` continues after the largest fixture id). Its failures reach you as the
  * `DatabaseError` a database would cause, with the Prisma code (`P2002` unique, `P2003`
  * foreign key) on `error.cause.code`. Per-unit options (`strategy`, `transaction`) are
- * accepted and ignored. `run(fn, { retry })` retries conflicts as usual.
+ * accepted and ignored. `run(fn, { retry })` retries conflicts as usual. `onStatement` receives
+ * a pseudo statement for each statement a database would have been sent (`SELECT Account`,
+ * `BEGIN`, `UPDATE Account (balance)`, `COMMIT`), for tests that count statements.
  * `run(fn, { interactive: true })` runs the whole unit as one store transaction that excludes
  * every other commit until it ends, so locking reads (`get(key, { lock: 'update' })`) work and
  * never wait. An interactive unit must not wait for another unit's commit: that commit waits
@@ -60,12 +65,13 @@ export function createMemoryUnits<M extends ModelMap, R extends RepositoryFactor
   options: MemoryUnitsOptions<M, R>,
 ): MemoryUnits<M, R> {
   const { schema } = options;
-  const store = new MemoryStore(schema, options.fixtures);
-  const units = new Units(
+  const store = new MemoryStore(schema, options.fixtures, options.onStatement ? { onStatement: options.onStatement } : {});
+  const units = new Units({
     schema,
-    options.repositories,
-    () => new MemoryBackend(schema, store),
-    (_unit, body) => store.transaction((tx) => body(new MemoryBackend(schema, store, tx))),
-  );
+    repositories: options.repositories,
+    hooks: options.hooks,
+    backend: () => new MemoryBackend(schema, store),
+    transaction: (_unit, body) => store.transaction((tx) => body(new MemoryBackend(schema, store, tx))),
+  });
   return { units, store };
 }

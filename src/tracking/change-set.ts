@@ -99,11 +99,13 @@ export type FinalValues = Map<EntityState, Row>;
 
 /**
  * Finishes the drafts of every touched object and lists the inserts, updates (changed columns
- * only; a value written back to what was loaded is no change) and deletes.
+ * only; a value written back to what was loaded is no change) and deletes. With `peek`, drafts
+ * stay open (a preview).
  *
  * @internal
  */
-export function computeChangeSet(tracked: TrackedChanges): { changes: ChangeSet; finals: FinalValues } {
+export function computeChangeSet(tracked: TrackedChanges, options: { peek?: boolean } = {}): { changes: ChangeSet; finals: FinalValues } {
+  const read = (state: EntityState) => (options.peek ? state.peek() : state.finish());
   const inserts: InsertChange[] = [];
   const updates: UpdateChange[] = [];
   const deletes: DeleteChange[] = [];
@@ -111,7 +113,7 @@ export function computeChangeSet(tracked: TrackedChanges): { changes: ChangeSet;
 
   for (const state of tracked.added) {
     if (state.status !== 'new') continue;
-    const { values } = state.finish();
+    const { values } = read(state);
     const row: Row = { ...values, ...linkedValues(state) };
     for (const name of Object.keys(row)) if (row[name] === undefined) delete row[name];
     finals.set(state, values);
@@ -119,7 +121,7 @@ export function computeChangeSet(tracked: TrackedChanges): { changes: ChangeSet;
   }
   for (const state of tracked.dirty) {
     if (state.status !== 'managed') continue;
-    const { values, changed } = state.finish();
+    const { values, changed } = read(state);
     finals.set(state, values);
     const links = linkedValues(state);
     const set: Row = {};

@@ -122,6 +122,14 @@ export class EntityState {
     return { values, changed };
   }
 
+  /** Like {@link finish}, but leaves the draft open: what a commit would write now (for previews). */
+  peek(): { values: Row; changed: string[] } {
+    if (!this.draft) return { values: this.base, changed: [] };
+    const values = current(this.draft) as Row;
+    const changed = this.info.meta.fields.filter((f) => !valuesEqual(f, values[f.name], this.base[f.name])).map((f) => f.name);
+    return { values, changed };
+  }
+
   write(name: string, value: unknown, receiver: unknown): boolean {
     const field = this.info.fields.get(name);
     if (this.host.endedBy !== undefined) {

@@ -1,5 +1,6 @@
 import type { ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
+import type { FlushStrategy } from '../flush/strategy.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 
@@ -11,6 +12,8 @@ import type { Row } from '../tracking/entity.js';
  */
 export interface UnitBackend {
   readonly schema: SchemaMetadata;
+  /** How commits send their statements, when the backend sends any (for previews). */
+  readonly strategy?: FlushStrategy;
   /** Rows matching Prisma `findMany` arguments (no `select`/`include`). */
   findMany(model: ModelMetadata, args: Row): Promise<Row[]>;
   /** Runs the plan atomically: all of it, or nothing. */

@@ -65,7 +65,7 @@ export class PrismaBackend implements UnitBackend {
   constructor(
     readonly schema: SchemaMetadata,
     private readonly prisma: PrismaClientLike,
-    private readonly strategy: FlushStrategy,
+    readonly strategy: FlushStrategy,
     private readonly transaction: TransactionOptions,
     private readonly tx?: TransactionClient,
   ) {

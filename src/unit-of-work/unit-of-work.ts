@@ -2,14 +2,17 @@ import { EntityNotFoundError, UnitClosedError, UsageError, describeRow } from '.
 import type { CommitOrder } from '../flush/commit-order.js';
 import { planFlush } from '../flush/planner.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
-import { computeChangeSet, isEmptyChangeSet, type ChangeSet } from '../tracking/change-set.js';
+import type { FlushPlan } from '../flush/plan.js';
+import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
 import { EntityState, type EntityHost, type Row } from '../tracking/entity.js';
 import { IdentityMap } from '../tracking/identity-map.js';
 import { identityOf, keyToWhere } from '../tracking/keys.js';
-import { checkValue } from '../tracking/validate.js';
-import { cloneLeaf } from '../tracking/values.js';
 import type { UnitBackend } from './backend.js';
+import { describeChanges, type ChangeList } from './changes.js';
+import { HookSet } from './hooks.js';
+import { newRow } from './new-row.js';
 import { Repository, type RepositoryHost } from './repository.js';
+import type { ModelMap } from './types.js';
 
 /** Every tracked object of every unit → its state (objects carry no hidden fields). */
 const states = new WeakMap<object, EntityState>();
@@ -31,6 +34,18 @@ export interface UnitParts {
   readonly backend: UnitBackend;
   readonly models: SchemaInfo;
   readonly order: CommitOrder;
+  /** The factory's hooks (the unit adds its own). */
+  readonly hooks: HookSet<ModelMap>;
+}
+
+/** What a commit would do, computed without sending anything. */
+export interface CommitPreview<M extends ModelMap = ModelMap> {
+  /** Per row: inserts with their values, updates with old → new values, deletes. */
+  readonly changes: ChangeList<M>;
+  /** The statements the commit would send, in order (SQL text, or Prisma calls). */
+  readonly statements: readonly string[];
+  /** The plan behind the statements. */
+  readonly plan: FlushPlan;
 }
 
 /**
@@ -45,8 +60,23 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private readonly dirty = new Set<EntityState>();
   private readonly removed = new Set<EntityState>();
   private state: UnitStatus = 'open';
+  /** Why the unit was rolled back, when an error (not `$rollback()`) ended it. */
+  rollbackReason: unknown = undefined;
+  readonly hooks = new HookSet<ModelMap>();
 
-  constructor(private readonly parts: UnitParts) {}
+  constructor(private readonly parts: UnitParts) {
+    this.hooks.add({
+      beforeFlush: (changes) => parts.hooks.beforeFlush(changes),
+      afterCommit: async (changes) => {
+        const failure = await parts.hooks.afterCommit(changes);
+        if (failure) throw failure.cause;
+      },
+      afterRollback: async (reason) => {
+        const failure = await parts.hooks.afterRollback(reason);
+        if (failure) throw failure.cause;
+      },
+    });
+  }
 
   get status(): UnitStatus {
     return this.state;
@@ -159,33 +189,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       const where = already.host === this ? 'in this unit' : 'in another unit of work';
       throw new UsageError(already.host === this ? 'ALREADY_TRACKED' : 'OTHER_UNIT', `${already.describe()} is already tracked ${where}; add() takes plain data for a new row.`, { model: already.info.name, key: already.key });
     }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new UsageError('INVALID_ARGUMENT', `${info.name}.add() takes an object with the new row's fields.`, { model: info.name });
-    }
-    const base: Row = {};
-    const refs = new Map<string, EntityState>();
-    for (const [name, value] of Object.entries(data)) {
-      const field = info.fields.get(name);
-      if (field) {
-        if (value === undefined) continue;
-        base[name] = cloneLeaf(checkValue(info.name, undefined, field, value));
-        continue;
-      }
-      const relation = info.relations.get(name);
-      if (!relation) throw new UsageError('UNKNOWN_FIELD', `${info.name} has no field '${name}'.`, { model: info.name, field: name });
-      if (value === undefined || value === null) continue;
-      const target = this.stateOf(value);
-      if (!target || target.info.name !== relation.target || target.status === 'removed') {
-        throw new UsageError('NOT_TRACKED', `new ${info.name}.${name} must be a ${relation.target} object loaded or added in this unit.`, { model: info.name, field: name });
-      }
-      refs.set(name, target);
-    }
-    const linked = new Set([...refs.keys()].flatMap((r) => info.relations.get(r)!.fields));
-    for (const field of info.meta.fields) {
-      if (field.isRequired && field.default === 'none' && !field.isList && base[field.name] === undefined && !linked.has(field.name)) {
-        throw new UsageError('MISSING_FIELD', `new ${info.name} needs a value for '${field.name}'.`, { model: info.name, field: field.name });
-      }
-    }
+    const { base, refs } = newRow(info, data, (value) => this.stateOf(value));
     const identity = identityOf(info.meta, base);
     if (identity !== undefined && this.identity.get(info.name, identity)) {
       throw new UsageError('ALREADY_TRACKED', `${describeRow(info.name, identity)} is already in this unit; a primary key can be added once.`, { model: info.name });
@@ -215,43 +219,63 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.removed.add(state);
   }
 
-  /** Finishes drafts and computes what a commit would write. Ends tracking of further changes. */
-  private computeChanges(): ReturnType<typeof computeChangeSet> {
-    return computeChangeSet({ added: this.added, dirty: this.dirty, removed: this.removed });
+  private tracked() {
+    return { added: this.added, dirty: this.dirty, removed: this.removed };
   }
 
-  /** Writes every change in one transaction, then ends the unit. */
+  /** What a commit would write now, and the statements it would send; the unit stays open. */
+  preview(): CommitPreview {
+    this.assertOpen('preview a commit');
+    const { changes } = computeChangeSet(this.tracked(), { peek: true });
+    const schema = this.parts.backend.schema;
+    const plan = planFlush(schema, this.parts.order, changes);
+    const strategy = this.parts.backend.strategy;
+    const statements = strategy ? plan.steps.flatMap((step) => strategy.describe(step, schema.models[step.model]!)) : [];
+    return { changes: describeChanges(schema, changes), statements, plan };
+  }
+
+  /** Writes every change in one transaction, then ends the unit and runs the after-commit hooks. */
   async commit(): Promise<void> {
     this.assertOpen('commit');
     this.state = 'committing';
+    const schema = this.parts.backend.schema;
+    let written: ChangeList<ModelMap>;
     try {
-      const { changes, finals } = this.computeChanges();
+      const { changes, finals } = computeChangeSet(this.tracked());
+      await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
       if (!isEmptyChangeSet(changes)) {
-        const plan = planFlush(this.parts.backend.schema, this.parts.order, changes);
-        inserted = (await this.parts.backend.commit(plan)).inserted;
+        inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
       }
-      const updated = new Set(changes.updates.map((u) => u.entity));
-      for (const [state, values] of finals) {
-        const stored = inserted.get(state.id);
-        let next: Row = stored ? { ...values, ...stored } : values;
-        const versionField = state.info.versionField;
-        if (!stored && versionField !== undefined && updated.has(state.id)) {
-          next = { ...next, [versionField]: (next[versionField] as number) + 1 };
-        }
-        state.base = Object.isFrozen(next) ? next : Object.freeze(next);
-        if (stored) {
-          state.identity = identityOf(state.info.meta, state.base);
-          this.identity.register(state);
-          state.status = 'managed';
-        }
-      }
-      for (const state of finals.keys()) if (state.refs) this.applyLinks(state);
+      this.applyCommitted(changes, finals, inserted);
       this.state = 'committed';
+      written = describeChanges(schema, changes, inserted);
     } catch (error) {
-      this.discard();
+      await this.end(error);
       throw error;
     }
+    const failure = await this.hooks.afterCommit(written);
+    if (failure) throw failure;
+  }
+
+  /** After a commit: snapshots take the committed values (generated keys, new versions, links). */
+  private applyCommitted(changes: ChangeSet, finals: FinalValues, inserted: ReadonlyMap<number, Row>): void {
+    const updated = new Set(changes.updates.map((u) => u.entity));
+    for (const [state, values] of finals) {
+      const stored = inserted.get(state.id);
+      let next: Row = stored ? { ...values, ...stored } : values;
+      const versionField = state.info.versionField;
+      if (!stored && versionField !== undefined && updated.has(state.id)) {
+        next = { ...next, [versionField]: (next[versionField] as number) + 1 };
+      }
+      state.base = Object.isFrozen(next) ? next : Object.freeze(next);
+      if (stored) {
+        state.identity = identityOf(state.info.meta, state.base);
+        this.identity.register(state);
+        state.status = 'managed';
+      }
+    }
+    for (const state of finals.keys()) if (state.refs) this.applyLinks(state);
   }
 
   /** After a commit: foreign keys set through links (`child.parent = node`) take the linked keys. */
@@ -264,14 +288,21 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     state.base = Object.freeze(next);
   }
 
-  /** Drops every change; objects show the values they were loaded with. */
-  rollback(): void {
+  /**
+   * Drops every change and ends the unit; objects show the values they were loaded with. `reason`
+   * is the error that ended the unit (none for an explicit `$rollback()`).
+   */
+  async rollback(reason?: unknown): Promise<void> {
     if (this.state === 'committed' || this.state === 'rolled back') return;
-    this.discard();
+    await this.end(reason);
   }
 
-  private discard(): void {
+  /** Ends the unit without writing and runs the after-rollback hooks. */
+  private async end(reason: unknown): Promise<void> {
     for (const state of this.dirty) state.draft = undefined;
     this.state = 'rolled back';
+    this.rollbackReason = reason;
+    const failure = await this.hooks.afterRollback(reason);
+    if (failure) throw failure;
   }
 }

@@ -1,74 +1,32 @@
-import { UsageError } from '../errors.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { UnitClosedError, UsageError } from '../errors.js';
 import { commitOrder, type CommitOrder } from '../flush/commit-order.js';
-import { strategyFor } from '../flush/strategies/index.js';
-import type { FlushStrategyName } from '../flush/strategy.js';
 import { compileSchema, type SchemaInfo } from '../metadata/model-info.js';
 import type { UnitBackend } from './backend.js';
-import { PrismaBackend, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
-import type { Repository } from './repository.js';
-import type { DelegateName, ModelMap, Schema } from './types.js';
-import { withRetry, type RetryOptions } from './retry.js';
-import { UnitOfWorkCore, type UnitStatus } from './unit-of-work.js';
+import { HookSet, type UnitHooks } from './hooks.js';
+import { withRetry } from './retry.js';
+import type { ModelMap, Schema } from './types.js';
+import { UnitOfWorkCore } from './unit-of-work.js';
+import type { RepositoryFactories, RunOptions, UnitOfWork, UnitOptions } from './unit-types.js';
 
-/** Factories of the application's own repositories, by the name they get on the unit. */
-export type RepositoryFactories<M extends ModelMap> = Record<string, (uow: UnitOfWork<M>) => unknown>;
+/** Makes the backend of one unit from the unit's options. @internal */
+export type BackendFactory = (options: UnitOptions) => UnitBackend;
 
-/** The `$`-members every unit has (named so they never clash with a model's repository). */
-export interface UnitControls {
-  /** `open`, `committing`, `committed` or `rolled back`. */
-  readonly $status: UnitStatus;
-  /** Writes every change in one transaction and ends the unit. `run` calls it for you. */
-  $commit(): Promise<void>;
-  /** Drops every change and ends the unit. `run` calls it when its function throws. */
-  $rollback(): void;
-}
+/** Runs `body` with a backend bound to one open transaction (interactive units). @internal */
+export type TransactionRunner = <T>(options: UnitOptions, body: (backend: UnitBackend) => Promise<T>) => Promise<T>;
 
-/**
- * A unit of work: one repository per model (`uow.account`, `uow.ledgerEntry`), the application's
- * own repositories, and {@link UnitControls}.
- */
-export type UnitOfWork<M extends ModelMap, R extends RepositoryFactories<M> = {}> = {
-  readonly [N in keyof M & string as DelegateName<N>]: Repository<M, N>;
-} & { readonly [K in keyof R]: ReturnType<R[K]> } & UnitControls;
-
-/** Options of {@link createUnits}. */
-export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> {
-  /** A `PrismaClient` (any driver adapter) generated from the same schema as `schema`. */
-  readonly prisma: PrismaClientLike;
-  /** The `schema` export of the module the prisma-uow generator wrote. */
+/** How a factory of units is put together (by `createUnits` or `createMemoryUnits`). @internal */
+export interface UnitsConfig<M extends ModelMap, R extends RepositoryFactories<M>> {
   readonly schema: Schema<M>;
-  /** The application's repositories, created once per unit on first use. */
-  readonly repositories?: R;
-  /** How commits send their statements (default `bulk` where supported, else `grouped`). */
-  readonly strategy?: FlushStrategyName;
-  /** Options of the commit transaction. */
-  readonly transaction?: TransactionOptions;
-}
-
-/** Per-unit options of {@link Units.run} and {@link Units.begin}. */
-export interface UnitOptions {
-  readonly strategy?: FlushStrategyName;
-  readonly transaction?: TransactionOptions;
-}
-
-/** Options of {@link Units.run}. */
-export interface RunOptions extends UnitOptions {
-  /**
-   * Run `fn` again, in a fresh unit, when the commit loses a race (conflict, serialization
-   * failure, deadlock, SQLite busy). A number is the total attempts. Off unless given: `fn`
-   * must then have no effects outside the unit.
-   */
-  readonly retry?: RetryOptions | number;
-  /**
-   * Run the whole unit (its reads, its locks and its commit) inside one interactive
-   * transaction, so `get(key, { lock: 'update' })` and `find(args, { lock: 'update' })` can hold
-   * row locks until the commit. Keep such units short: they hold a connection and locks
-   * throughout. Default `false`: reads happen outside, the commit is one short transaction.
-   */
-  readonly interactive?: boolean;
+  readonly repositories?: R | undefined;
+  readonly backend: BackendFactory;
+  readonly transaction?: TransactionRunner | undefined;
+  readonly hooks?: UnitHooks<M> | undefined;
 }
 
 const CORE = Symbol('prisma-uow core');
+
+type Hook<K extends keyof UnitHooks<ModelMap>> = NonNullable<UnitHooks<ModelMap>[K]>;
 
 /** The machinery behind a unit object (for sibling modules). @internal */
 export function coreOf(uow: object): UnitOfWorkCore {
@@ -78,62 +36,24 @@ export function coreOf(uow: object): UnitOfWorkCore {
 }
 
 /**
- * Creates units of work over one Prisma client. Keep one per application, like the client.
+ * Opens units of work. Create it with `createUnits` (Prisma) or `createMemoryUnits` (tests).
  *
- * @example
- * ```ts
- * import { PrismaClient } from './generated/prisma/client.js';
- * import { schema } from './generated/uow/index.js';
- *
- * const units = createUnits({ prisma: new PrismaClient({ adapter }), schema });
- * await units.run(async (uow) => {
- *   const sender = await uow.account.get(1);
- *   sender.balance = sender.balance.minus(25);
- * }); // one transaction writes the change here
- * ```
+ * Inside `run`, the unit is also reachable from anywhere down the call stack through
+ * {@link Units.current} (AsyncLocalStorage), and a nested `run` joins it.
  */
-export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(options: UnitsOptions<M, R>): Units<M, R> {
-  const { prisma, schema } = options;
-  const settings = (unit: UnitOptions) => ({
-    strategy: strategyFor(unit.strategy ?? options.strategy, schema.provider),
-    transaction: { ...options.transaction, ...unit.transaction },
-  });
-  return new Units(
-    schema,
-    options.repositories,
-    (unit) => {
-      const { strategy, transaction } = settings(unit);
-      return new PrismaBackend(schema, prisma, strategy, transaction);
-    },
-    (unit, body) => {
-      const { strategy, transaction } = settings(unit);
-      return inTransaction(prisma, transaction, (tx) => body(new PrismaBackend(schema, prisma, strategy, transaction, tx)));
-    },
-  );
-}
-
-/** Makes the backend of one unit from the unit's options. @internal */
-export type BackendFactory = (options: UnitOptions) => UnitBackend;
-
-/** Runs `body` with a backend bound to one open transaction (interactive units). @internal */
-export type TransactionRunner = <T>(options: UnitOptions, body: (backend: UnitBackend) => Promise<T>) => Promise<T>;
-
-/** Opens units of work. Create it with {@link createUnits}. */
 export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
   private readonly models: SchemaInfo;
   private readonly order: CommitOrder;
   private readonly proto: object;
+  private readonly hooks = new HookSet<ModelMap>();
+  private readonly scope = new AsyncLocalStorage<UnitOfWork<M, R>>();
 
   /** @internal */
-  constructor(
-    schema: Schema<M>,
-    private readonly repositories: R | undefined,
-    private readonly backend: BackendFactory,
-    private readonly transaction?: TransactionRunner,
-  ) {
-    this.models = compileSchema(schema);
-    this.order = commitOrder(schema);
+  constructor(private readonly config: UnitsConfig<M, R>) {
+    this.models = compileSchema(config.schema);
+    this.order = commitOrder(config.schema);
     this.proto = this.buildPrototype();
+    if (config.hooks) this.hooks.add(config.hooks as UnitHooks<ModelMap>);
   }
 
   private buildPrototype(): object {
@@ -150,32 +70,60 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
         },
       });
     }
-    for (const [name, factory] of Object.entries(this.repositories ?? {})) {
+    for (const [name, factory] of Object.entries(this.config.repositories ?? {})) {
       Object.defineProperty(proto, name, {
         get(this: UnitOfWork<M>) {
           return cache(this, name, () => factory(this));
         },
       });
     }
+    const core = (uow: object) => coreOf(uow);
     Object.defineProperties(proto, {
-      $status: { get(this: object) { return coreOf(this).status; } },
-      $commit: { value(this: object) { return coreOf(this).commit(); } },
-      $rollback: { value(this: object) { coreOf(this).rollback(); } },
+      $status: { get(this: object) { return core(this).status; } },
+      $commit: { value(this: object) { return core(this).commit(); } },
+      $rollback: { value(this: object) { return core(this).rollback(); } },
+      $preview: { value(this: object) { return core(this).preview(); } },
+      $beforeFlush: { value(this: object, hook: Hook<'beforeFlush'>) { core(this).hooks.add({ beforeFlush: hook }); } },
+      $afterCommit: { value(this: object, hook: Hook<'afterCommit'>) { core(this).hooks.add({ afterCommit: hook }); } },
+      $afterRollback: { value(this: object, hook: Hook<'afterRollback'>) { core(this).hooks.add({ afterRollback: hook }); } },
     });
     return proto;
   }
 
   /**
    * Opens a unit you commit or roll back yourself (`$commit()` / `$rollback()`). Prefer
-   * {@link Units.run}, which cannot forget either.
+   * {@link Units.run}, which cannot forget either, and which makes the unit the current one.
    */
   begin(options: UnitOptions = {}): UnitOfWork<M, R> {
-    return this.open(this.backend(options));
+    return this.open(this.config.backend(options));
   }
 
   private open(backend: UnitBackend): UnitOfWork<M, R> {
-    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order });
+    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order, hooks: this.hooks });
     return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R>;
+  }
+
+  /**
+   * The unit of the innermost `run` in progress on this async call chain.
+   * Throws a {@link UsageError} (`NO_ACTIVE_UNIT`) outside any `run`.
+   *
+   * @example
+   * ```ts
+   * // deep in a request handler's call stack, no unit passed by hand:
+   * const account = await units.current().account.get(id);
+   * ```
+   */
+  current(): UnitOfWork<M, R> {
+    const uow = this.scope.getStore();
+    if (!uow) {
+      throw new UsageError('NO_ACTIVE_UNIT', 'No unit of work is active here: call this inside units.run(...) (or pass the unit explicitly).');
+    }
+    return uow;
+  }
+
+  /** The current unit, or `undefined` outside any `run`. */
+  get active(): UnitOfWork<M, R> | undefined {
+    return this.scope.getStore();
   }
 
   /**
@@ -184,6 +132,11 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * returned; tracked objects in it stay readable (with their committed values) but can no
    * longer be written. If `fn` calls `uow.$rollback()` itself, nothing is written and `run`
    * returns normally.
+   *
+   * A `run` inside another `run` of the same factory (directly or anywhere down its call stack)
+   * joins the outer unit: it gets the same unit, and the outer `run` commits. If the inner
+   * function throws, the whole unit is rolled back (no partial success), and the outer `run`
+   * fails even if the error was caught in between. Options of a joining `run` are ignored.
    *
    * With `retry`, a commit that loses a race runs `fn` again in a fresh unit (bounded attempts,
    * jittered exponential backoff), then throws the last error.
@@ -195,15 +148,27 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * ```
    */
   async run<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+    const outer = this.scope.getStore();
+    if (outer && outer.$status === 'open') return this.join(outer, fn);
     const { retry } = options;
     if (retry === undefined) return this.runOnce(fn, options);
     return withRetry(() => this.runOnce(fn, options), typeof retry === 'number' ? { attempts: retry } : retry);
   }
 
+  private async join<T>(uow: UnitOfWork<M, R>, fn: (uow: UnitOfWork<M, R>) => Promise<T> | T): Promise<T> {
+    try {
+      return await fn(uow);
+    } catch (error) {
+      await coreOf(uow).rollback(error);
+      throw error;
+    }
+  }
+
   private async runOnce<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: RunOptions): Promise<T> {
     if (options.interactive) {
-      if (!this.transaction) throw new UsageError('INVALID_ARGUMENT', 'This kind of unit cannot run interactively.');
-      return this.transaction(options, (backend) => this.runIn(this.open(backend), fn));
+      const transaction = this.config.transaction;
+      if (!transaction) throw new UsageError('INVALID_ARGUMENT', 'This kind of unit cannot run interactively.');
+      return transaction(options, (backend) => this.runIn(this.open(backend), fn));
     }
     return this.runIn(this.begin(options), fn);
   }
@@ -211,12 +176,23 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
   private async runIn<T>(uow: UnitOfWork<M, R>, fn: (uow: UnitOfWork<M, R>) => Promise<T> | T): Promise<T> {
     let result: T;
     try {
-      result = await fn(uow);
+      result = await this.scope.run(uow, () => fn(uow));
     } catch (error) {
-      uow.$rollback();
+      await coreOf(uow).rollback(error);
       throw error;
     }
-    if (uow.$status === 'open') await uow.$commit(); // fn may have rolled back on purpose
+    const core = coreOf(uow);
+    if (core.status === 'open') await core.commit();
+    else if (core.status === 'rolled back' && core.rollbackReason !== undefined) {
+      // A nested run failed and rolled the unit back; the error was caught on the way out.
+      const reason = core.rollbackReason;
+      throw new UnitClosedError(
+        `The unit of work was rolled back because a nested run failed (${reason instanceof Error ? reason.message : String(reason)}); nothing was written.`,
+        { cause: reason },
+      );
+    }
     return result;
   }
 }
+
+export type { RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-types.js';

@@ -1,3 +1,4 @@
+import type { Sql } from '@prisma/client/runtime/client';
 import type { ConflictingRow } from '../../errors.js';
 import type { ModelMetadata } from '../../metadata/types.js';
 import type { Row } from '../../tracking/entity.js';
@@ -28,8 +29,16 @@ function missing(model: ModelMetadata, expected: readonly { key: Readonly<Row>; 
 
 /** The bulk strategy for one SQL dialect. */
 export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
+  const text = (statement: Sql) => (dialect.name === 'postgresql' ? statement.text : statement.sql);
   return {
     name: 'bulk',
+    describe(step, model) {
+      if (step.op === 'insert') return groupedStrategy.describe(step, model);
+      const keys = model.primaryKey.map((name) => fieldOf(model, name));
+      const fields = step.op === 'update' ? [...keys, ...step.fields.map((name) => fieldOf(model, name))] : keys;
+      if (!dialect.supports(model, fields)) return groupedStrategy.describe(step, model);
+      return (step.op === 'update' ? dialect.updates(step, model) : dialect.deletes(step, model)).map(text);
+    },
     insert: groupedStrategy.insert,
     async update(step, ctx) {
       const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));

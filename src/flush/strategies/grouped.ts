@@ -34,21 +34,30 @@ function select(model: ModelMetadata): Row {
   return Object.fromEntries(model.primaryKey.map((k) => [k, true]));
 }
 
+function groups(rows: readonly UpdateRow[]): UpdateRow[][] {
+  const out = new Map<string, UpdateRow[]>();
+  for (const row of rows) {
+    const k = stable(row.set);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return [...out.values()];
+}
+
 export const groupedStrategy: FlushStrategy = {
   name: 'grouped',
+  describe(step, model) {
+    if (step.op === 'insert') return [`prisma.${model.delegate}.createManyAndReturn (${step.rows.length} rows)`];
+    if (step.op === 'delete') return [`prisma.${model.delegate}.deleteMany (${step.rows.length} rows)`];
+    return groups(step.rows).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
+  },
   async insert(step, { model, delegate }) {
     return delegate.createManyAndReturn({ data: step.rows.map((r) => toPrismaData(model, r.values)) });
   },
   async update(step, { model, delegate }) {
-    const groups = new Map<string, UpdateRow[]>();
-    for (const row of step.rows) {
-      const k = stable(row.set);
-      const list = groups.get(k);
-      if (list) list.push(row);
-      else groups.set(k, [row]);
-    }
     const conflicts: ConflictingRow[] = [];
-    for (const rows of groups.values()) {
+    for (const rows of groups(step.rows)) {
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
         where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!) : { OR: rows.map((r) => updateWhere(model, step.check, r)) },
         data: updateData(model, step.check, rows[0]!.set),

@@ -9,6 +9,11 @@ import { conflict, toPrismaData, updateData, updateWhere } from './prisma-values
  */
 export const perRowStrategy: FlushStrategy = {
   name: 'per-row',
+  describe(step, model) {
+    const call = step.op === 'insert' ? 'create' : step.op === 'update' ? 'updateMany' : 'deleteMany';
+    const what = step.op === 'update' ? ` (${step.fields.join(', ')})` : '';
+    return step.rows.map(() => `prisma.${model.delegate}.${call}${what}`);
+  },
   async insert(step, { model, delegate }) {
     const out: Row[] = [];
     for (const row of step.rows) out.push(await delegate.create({ data: toPrismaData(model, row.values) }));

@@ -1,0 +1,59 @@
+import { strategyFor } from '../flush/strategies/index.js';
+import type { FlushStrategyName } from '../flush/strategy.js';
+import type { UnitHooks } from './hooks.js';
+import { PrismaBackend, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
+import type { ModelMap, Schema } from './types.js';
+import type { RepositoryFactories, UnitOptions } from './unit-types.js';
+import { Units } from './units.js';
+
+/** Options of {@link createUnits}. */
+export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> {
+  /** A `PrismaClient` (any driver adapter) generated from the same schema as `schema`. */
+  readonly prisma: PrismaClientLike;
+  /** The `schema` export of the module the prisma-uow generator wrote. */
+  readonly schema: Schema<M>;
+  /** The application's repositories, created once per unit on first use. */
+  readonly repositories?: R;
+  /** How commits send their statements (default `bulk` where supported, else `grouped`). */
+  readonly strategy?: FlushStrategyName;
+  /** Options of the commit transaction. */
+  readonly transaction?: TransactionOptions;
+  /** Hooks that run for every unit (before flush, after commit, after rollback). */
+  readonly hooks?: UnitHooks<M>;
+}
+
+/**
+ * Creates units of work over one Prisma client. Keep one per application, like the client.
+ *
+ * @example
+ * ```ts
+ * import { PrismaClient } from './generated/prisma/client.js';
+ * import { schema } from './generated/uow/index.js';
+ *
+ * const units = createUnits({ prisma: new PrismaClient({ adapter }), schema });
+ * await units.run(async (uow) => {
+ *   const sender = await uow.account.get(1);
+ *   sender.balance = sender.balance.minus(25);
+ * }); // one transaction writes the change here
+ * ```
+ */
+export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(options: UnitsOptions<M, R>): Units<M, R> {
+  const { prisma, schema } = options;
+  const settings = (unit: UnitOptions) => ({
+    strategy: strategyFor(unit.strategy ?? options.strategy, schema.provider),
+    transaction: { ...options.transaction, ...unit.transaction },
+  });
+  return new Units({
+    schema,
+    repositories: options.repositories,
+    hooks: options.hooks,
+    backend: (unit) => {
+      const { strategy, transaction } = settings(unit);
+      return new PrismaBackend(schema, prisma, strategy, transaction);
+    },
+    transaction: (unit, body) => {
+      const { strategy, transaction } = settings(unit);
+      return inTransaction(prisma, transaction, (tx) => body(new PrismaBackend(schema, prisma, strategy, transaction, tx)));
+    },
+  });
+}

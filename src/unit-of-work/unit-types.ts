@@ -1,0 +1,72 @@
+import type { FlushStrategyName } from '../flush/strategy.js';
+import type { ChangeList } from './changes.js';
+import type { UnitHooks } from './hooks.js';
+import type { TransactionOptions } from './prisma-backend.js';
+import type { RetryOptions } from './retry.js';
+import type { Repository } from './repository.js';
+import type { DelegateName, ModelMap } from './types.js';
+import type { CommitPreview, UnitStatus } from './unit-of-work.js';
+
+/**
+ * The public shape of a unit of work and the options that open one.
+ *
+ * @module
+ */
+
+/** Factories of the application's own repositories, by the name they get on the unit. */
+export type RepositoryFactories<M extends ModelMap> = Record<string, (uow: UnitOfWork<M>) => unknown>;
+
+/** The `$`-members every unit has (named so they never clash with a model's repository). */
+export interface UnitControls<M extends ModelMap = ModelMap> {
+  /** `open`, `committing`, `committed` or `rolled back`. */
+  readonly $status: UnitStatus;
+  /** Writes every change in one transaction and ends the unit. `run` calls it for you. */
+  $commit(): Promise<void>;
+  /** Drops every change and ends the unit. `run` calls it when its function throws. */
+  $rollback(): Promise<void>;
+  /**
+   * What a commit would write now (per row: inserts, updates with old → new values, deletes)
+   * and the statements it would send, without sending anything. The unit stays open.
+   */
+  $preview(): CommitPreview<M>;
+  /** Runs `hook` with the changes before anything is written; a throw aborts the commit. */
+  $beforeFlush(hook: (changes: ChangeList<M>) => void | Promise<void>): void;
+  /** Runs `hook` with what was written, once the transaction has committed (never after a rollback). */
+  $afterCommit(hook: (changes: ChangeList<M>) => void | Promise<void>): void;
+  /** Runs `hook` when the unit ends without writing, with the error that ended it. */
+  $afterRollback(hook: (error: unknown) => void | Promise<void>): void;
+}
+
+/**
+ * A unit of work: one repository per model (`uow.account`, `uow.ledgerEntry`), the application's
+ * own repositories, and {@link UnitControls}.
+ */
+export type UnitOfWork<M extends ModelMap, R extends RepositoryFactories<M> = {}> = {
+  readonly [N in keyof M & string as DelegateName<N>]: Repository<M, N>;
+} & { readonly [K in keyof R]: ReturnType<R[K]> } & UnitControls<M>;
+
+/** Per-unit options of `units.run` and `units.begin`. */
+export interface UnitOptions {
+  readonly strategy?: FlushStrategyName;
+  readonly transaction?: TransactionOptions;
+}
+
+/** Options of `units.run`. */
+export interface RunOptions extends UnitOptions {
+  /**
+   * Run `fn` again, in a fresh unit, when the commit loses a race (conflict, serialization
+   * failure, deadlock, SQLite busy). A number is the total attempts. Off unless given: `fn`
+   * must then have no effects outside the unit (use `$afterCommit` for those).
+   */
+  readonly retry?: RetryOptions | number;
+  /**
+   * Run the whole unit (its reads, its locks and its commit) inside one interactive
+   * transaction, so `get(key, { lock: 'update' })` and `find(args, { lock: 'update' })` can hold
+   * row locks until the commit. Keep such units short: they hold a connection and locks
+   * throughout. Default `false`: reads happen outside, the commit is one short transaction.
+   */
+  readonly interactive?: boolean;
+}
+
+/** Hooks given to a factory run for every unit it opens. */
+export type FactoryHooks<M extends ModelMap> = UnitHooks<M>;
