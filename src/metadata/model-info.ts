@@ -43,8 +43,19 @@ function modelInfo(meta: ModelMetadata): ModelInfo {
 }
 
 /** @internal */
-export function compileSchema(schema: SchemaMetadata): Map<string, ModelInfo> {
+export function compileSchema(
+  schema: SchemaMetadata,
+  classes: Readonly<Record<string, abstract new (...args: never[]) => object>> = {},
+): Map<string, ModelInfo> {
   const out = new Map<string, ModelInfo>();
-  for (const meta of Object.values(schema.models)) out.set(meta.name, modelInfo(meta));
+  for (const meta of Object.values(schema.models)) {
+    const info = modelInfo(meta);
+    const domainClass = classes[meta.name];
+    if (domainClass) info.prototype = domainClass.prototype;
+    out.set(meta.name, info);
+  }
+  for (const name of Object.keys(classes)) {
+    if (!out.has(name)) throw new Error(`prisma-uow: classes has '${name}', which is not a model of the schema.`);
+  }
   return out;
 }

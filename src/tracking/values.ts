@@ -14,6 +14,7 @@ function isDecimalLike(value: unknown): value is { toFixed(): string } {
 }
 
 function decimalEqual(a: unknown, b: unknown): boolean {
+  if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return a.equals(b);
   try {
     return new Decimal(a as Decimal.Value).equals(new Decimal(b as Decimal.Value));
   } catch {

@@ -2,12 +2,12 @@ import { strategyFor } from '../flush/strategies/index.js';
 import type { FlushStrategyName } from '../flush/strategy.js';
 import type { UnitHooks } from './hooks.js';
 import { PrismaBackend, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
-import type { ModelMap, Schema } from './types.js';
+import type { ClassMap, ModelMap, Schema } from './types.js';
 import type { RepositoryFactories, UnitOptions } from './unit-types.js';
 import { Units } from './units.js';
 
 /** Options of {@link createUnits}. */
-export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> {
+export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> {
   /** A `PrismaClient` (any driver adapter) generated from the same schema as `schema`. */
   readonly prisma: PrismaClientLike;
   /** The `schema` export of the module the prisma-uow generator wrote. */
@@ -20,6 +20,14 @@ export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<
   readonly transaction?: TransactionOptions;
   /** Hooks that run for every unit (before flush, after commit, after rollback). */
   readonly hooks?: UnitHooks<M>;
+  /**
+   * Domain classes by model: tracked objects of that model get the class's methods and
+   * accessors (`sender.withdraw(amount)`) and are `instanceof` it, while staying identity-mapped
+   * and change-tracked like plain rows. The constructor never runs and instance fields are not
+   * created: declare the row's fields with an interface of the same name (`interface
+   * AccountEntity extends Account {}`).
+   */
+  readonly classes?: C;
 }
 
 /**
@@ -37,14 +45,17 @@ export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<
  * }); // one transaction writes the change here
  * ```
  */
-export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(options: UnitsOptions<M, R>): Units<M, R> {
+export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}, C extends ClassMap<M> = {}>(
+  options: UnitsOptions<M, R, C>,
+): Units<M, R, C> {
   const { prisma, schema } = options;
   const settings = (unit: UnitOptions) => ({
     strategy: strategyFor(unit.strategy ?? options.strategy, schema.provider),
     transaction: { ...options.transaction, ...unit.transaction },
   });
-  return new Units({
+  return new Units<M, R, C>({
     schema,
+    classes: options.classes,
     repositories: options.repositories,
     hooks: options.hooks,
     backend: (unit) => {

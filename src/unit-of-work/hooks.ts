@@ -45,8 +45,20 @@ export class HookSet<M extends ModelMap> {
     this.list.push(hooks);
   }
 
+  /** A new set with the same hooks (a unit starts from its factory's). */
+  copy(): HookSet<M> {
+    const out = new HookSet<M>();
+    out.list.push(...this.list);
+    return out;
+  }
+
   get size(): number {
     return this.list.length;
+  }
+
+  /** Whether any hook of this kind is registered (so callers can skip describing changes). */
+  has(kind: keyof UnitHooks<M>): boolean {
+    return this.list.some((hooks) => hooks[kind] !== undefined);
   }
 
   /** Runs every `beforeFlush`; the first throw aborts the commit. */

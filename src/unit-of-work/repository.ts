@@ -26,7 +26,7 @@ export interface RepositoryHost {
  * });
  * ```
  */
-export class Repository<M extends ModelMap, N extends keyof M & string> {
+export class Repository<M extends ModelMap, N extends keyof M & string, E extends object = Entity<M, N>> {
   /** @internal */
   constructor(
     private readonly host: RepositoryHost,
@@ -43,8 +43,8 @@ export class Repository<M extends ModelMap, N extends keyof M & string> {
    * Throws `EntityNotFoundError` when no row has the key. With `{ lock: 'update' }` (PostgreSQL,
    * interactive units) the row stays locked until the commit.
    */
-  get(key: KeyInput<M[N]>, options?: ReadOptions): Promise<Entity<M, N>> {
-    return this.host.get(this.info, key, options) as Promise<Entity<M, N>>;
+  get(key: KeyInput<M[N]>, options?: ReadOptions): Promise<E> {
+    return this.host.get(this.info, key, options) as Promise<E>;
   }
 
   /**
@@ -53,13 +53,13 @@ export class Repository<M extends ModelMap, N extends keyof M & string> {
    * runs on the database: objects added in this unit are not seen until commit, and a row is
    * matched by its stored values, not by changes made in memory.
    */
-  find(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<Entity<M, N>[]> {
-    return this.host.find(this.info, args, false, options) as Promise<Entity<M, N>[]>;
+  find(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<E[]> {
+    return this.host.find(this.info, args, false, options) as Promise<E[]>;
   }
 
   /** The first row matching the arguments, or `null`. */
-  async findFirst(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<Entity<M, N> | null> {
-    const rows = (await this.host.find(this.info, args, true, options)) as Entity<M, N>[];
+  async findFirst(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<E | null> {
+    const rows = (await this.host.find(this.info, args, true, options)) as E[];
     return rows[0] ?? null;
   }
 
@@ -68,12 +68,12 @@ export class Repository<M extends ModelMap, N extends keyof M & string> {
    * generates (ids, defaults) appear on it after the commit. Relations can be given as objects
    * of this unit (`{ owner: user }`), also when those are new themselves.
    */
-  add(data: AddInput<M, N>): Entity<M, N> {
-    return this.host.add(this.info, data) as Entity<M, N>;
+  add(data: AddInput<M, N>): E {
+    return this.host.add(this.info, data) as E;
   }
 
   /** Deletes the row at commit. The object must belong to this unit. */
-  remove(entity: Entity<M, N>): void {
+  remove(entity: E): void {
     this.host.remove(this.info, entity);
   }
 }

@@ -50,6 +50,16 @@ export type Entity<M extends ModelMap, N extends keyof M> = M[N]['row'] & {
 /** What a field accepts on input: a `Decimal` also as number or numeric string, a `bigint` also as number. */
 export type InputValue<T> = T extends Decimal ? Decimal.Value : T extends bigint ? bigint | number : T;
 
+/** Domain classes by model name: `{ Account: AccountEntity }` (see `createUnits({ classes })`). */
+export type ClassMap<M extends ModelMap> = { readonly [N in keyof M]?: abstract new (...args: never[]) => object };
+
+/** A tracked object of model `N` when the factory maps models to classes `C`: the row and the class's members. */
+export type EntityOf<M extends ModelMap, N extends keyof M, C> = N extends keyof C
+  ? C[N] extends abstract new (...args: never[]) => infer I
+    ? Entity<M, N> & I
+    : Entity<M, N>
+  : Entity<M, N>;
+
 /** What `add` takes: required fields, optional others, and relation links to tracked objects. */
 export type AddInput<M extends ModelMap, N extends keyof M> = {
   [K in M[N]['required'] & keyof M[N]['row']]: InputValue<M[N]['row'][K]>;

@@ -62,20 +62,11 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private state: UnitStatus = 'open';
   /** Why the unit was rolled back, when an error (not `$rollback()`) ended it. */
   rollbackReason: unknown = undefined;
-  readonly hooks = new HookSet<ModelMap>();
+  /** The factory's hooks, then the unit's own (`$beforeFlush`, ...), in registration order. */
+  readonly hooks: HookSet<ModelMap>;
 
   constructor(private readonly parts: UnitParts) {
-    this.hooks.add({
-      beforeFlush: (changes) => parts.hooks.beforeFlush(changes),
-      afterCommit: async (changes) => {
-        const failure = await parts.hooks.afterCommit(changes);
-        if (failure) throw failure.cause;
-      },
-      afterRollback: async (reason) => {
-        const failure = await parts.hooks.afterRollback(reason);
-        if (failure) throw failure.cause;
-      },
-    });
+    this.hooks = parts.hooks.copy();
   }
 
   get status(): UnitStatus {
@@ -242,18 +233,19 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     let written: ChangeList<ModelMap>;
     try {
       const { changes, finals } = computeChangeSet(this.tracked());
-      await this.hooks.beforeFlush(describeChanges(schema, changes));
+      if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
       if (!isEmptyChangeSet(changes)) {
         inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
       }
       this.applyCommitted(changes, finals, inserted);
       this.state = 'committed';
-      written = describeChanges(schema, changes, inserted);
+      written = this.hooks.has('afterCommit') ? describeChanges(schema, changes, inserted) : [];
     } catch (error) {
       await this.end(error);
       throw error;
     }
+    if (written.length === 0 && !this.hooks.has('afterCommit')) return;
     const failure = await this.hooks.afterCommit(written);
     if (failure) throw failure;
   }

@@ -4,7 +4,7 @@ import type { UnitHooks } from './hooks.js';
 import type { TransactionOptions } from './prisma-backend.js';
 import type { RetryOptions } from './retry.js';
 import type { Repository } from './repository.js';
-import type { DelegateName, ModelMap } from './types.js';
+import type { ClassMap, DelegateName, EntityOf, ModelMap } from './types.js';
 import type { CommitPreview, UnitStatus } from './unit-of-work.js';
 
 /**
@@ -41,8 +41,8 @@ export interface UnitControls<M extends ModelMap = ModelMap> {
  * A unit of work: one repository per model (`uow.account`, `uow.ledgerEntry`), the application's
  * own repositories, and {@link UnitControls}.
  */
-export type UnitOfWork<M extends ModelMap, R extends RepositoryFactories<M> = {}> = {
-  readonly [N in keyof M & string as DelegateName<N>]: Repository<M, N>;
+export type UnitOfWork<M extends ModelMap, R extends RepositoryFactories<M> = {}, C extends ClassMap<M> = {}> = {
+  readonly [N in keyof M & string as DelegateName<N>]: N extends keyof C ? Repository<M, N, EntityOf<M, N, C>> : Repository<M, N>;
 } & { readonly [K in keyof R]: ReturnType<R[K]> } & UnitControls<M>;
 
 /** Per-unit options of `units.run` and `units.begin`. */

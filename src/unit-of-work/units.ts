@@ -5,7 +5,7 @@ import { compileSchema, type SchemaInfo } from '../metadata/model-info.js';
 import type { UnitBackend } from './backend.js';
 import { HookSet, type UnitHooks } from './hooks.js';
 import { withRetry } from './retry.js';
-import type { ModelMap, Schema } from './types.js';
+import type { ClassMap, ModelMap, Schema } from './types.js';
 import { UnitOfWorkCore } from './unit-of-work.js';
 import type { RepositoryFactories, RunOptions, UnitOfWork, UnitOptions } from './unit-types.js';
 
@@ -16,8 +16,10 @@ export type BackendFactory = (options: UnitOptions) => UnitBackend;
 export type TransactionRunner = <T>(options: UnitOptions, body: (backend: UnitBackend) => Promise<T>) => Promise<T>;
 
 /** How a factory of units is put together (by `createUnits` or `createMemoryUnits`). @internal */
-export interface UnitsConfig<M extends ModelMap, R extends RepositoryFactories<M>> {
+export interface UnitsConfig<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> {
   readonly schema: Schema<M>;
+  /** Domain classes whose methods and accessors tracked objects of each model get. */
+  readonly classes?: C | undefined;
   readonly repositories?: R | undefined;
   readonly backend: BackendFactory;
   readonly transaction?: TransactionRunner | undefined;
@@ -41,16 +43,17 @@ export function coreOf(uow: object): UnitOfWorkCore {
  * Inside `run`, the unit is also reachable from anywhere down the call stack through
  * {@link Units.current} (AsyncLocalStorage), and a nested `run` joins it.
  */
-export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
+export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}, in out C extends ClassMap<M> = {}> {
   private readonly models: SchemaInfo;
   private readonly order: CommitOrder;
   private readonly proto: object;
   private readonly hooks = new HookSet<ModelMap>();
-  private readonly scope = new AsyncLocalStorage<UnitOfWork<M, R>>();
+  /** The unit of the innermost `run` (typed loosely: unit types are too large to infer here). */
+  private readonly scope = new AsyncLocalStorage<object>();
 
   /** @internal */
-  constructor(private readonly config: UnitsConfig<M, R>) {
-    this.models = compileSchema(config.schema);
+  constructor(private readonly config: UnitsConfig<M, R, C>) {
+    this.models = compileSchema(config.schema, config.classes as Record<string, abstract new (...args: never[]) => object> | undefined);
     this.order = commitOrder(config.schema);
     this.proto = this.buildPrototype();
     if (config.hooks) this.hooks.add(config.hooks as UnitHooks<ModelMap>);
@@ -94,13 +97,13 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * Opens a unit you commit or roll back yourself (`$commit()` / `$rollback()`). Prefer
    * {@link Units.run}, which cannot forget either, and which makes the unit the current one.
    */
-  begin(options: UnitOptions = {}): UnitOfWork<M, R> {
+  begin(options: UnitOptions = {}): UnitOfWork<M, R, C> {
     return this.open(this.config.backend(options));
   }
 
-  private open(backend: UnitBackend): UnitOfWork<M, R> {
+  private open(backend: UnitBackend): UnitOfWork<M, R, C> {
     const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order, hooks: this.hooks });
-    return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R>;
+    return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R, C>;
   }
 
   /**
@@ -113,8 +116,8 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * const account = await units.current().account.get(id);
    * ```
    */
-  current(): UnitOfWork<M, R> {
-    const uow = this.scope.getStore();
+  current(): UnitOfWork<M, R, C> {
+    const uow = this.scope.getStore() as UnitOfWork<M, R, C> | undefined;
     if (!uow) {
       throw new UsageError('NO_ACTIVE_UNIT', 'No unit of work is active here: call this inside units.run(...) (or pass the unit explicitly).');
     }
@@ -122,8 +125,8 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
   }
 
   /** The current unit, or `undefined` outside any `run`. */
-  get active(): UnitOfWork<M, R> | undefined {
-    return this.scope.getStore();
+  get active(): UnitOfWork<M, R, C> | undefined {
+    return this.scope.getStore() as UnitOfWork<M, R, C> | undefined;
   }
 
   /**
@@ -147,33 +150,32 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}> {
    * await units.run((uow) => transfer(uow, request), { retry: { attempts: 8, onRetry: () => retries++ } });
    * ```
    */
-  async run<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+  async run<T>(fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
     const outer = this.scope.getStore();
-    if (outer && outer.$status === 'open') return this.join(outer, fn);
-    const { retry } = options;
-    if (retry === undefined) return this.runOnce(fn, options);
-    return withRetry(() => this.runOnce(fn, options), typeof retry === 'number' ? { attempts: retry } : retry);
-  }
-
-  private async join<T>(uow: UnitOfWork<M, R>, fn: (uow: UnitOfWork<M, R>) => Promise<T> | T): Promise<T> {
-    try {
-      return await fn(uow);
-    } catch (error) {
-      await coreOf(uow).rollback(error);
-      throw error;
+    if (outer && coreOf(outer).status === 'open') {
+      // Join the outer unit: same unit, the outer run commits; a failure here rolls it all back.
+      try {
+        return await fn(outer as never);
+      } catch (error) {
+        await coreOf(outer).rollback(error);
+        throw error;
+      }
     }
+    const { retry } = options;
+    if (retry === undefined) return this.runOnce<T>(fn, options);
+    return withRetry(() => this.runOnce<T>(fn, options), typeof retry === 'number' ? { attempts: retry } : retry);
   }
 
-  private async runOnce<T>(fn: (uow: UnitOfWork<M, R>) => Promise<T> | T, options: RunOptions): Promise<T> {
+  private async runOnce<T>(fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T, options: RunOptions): Promise<T> {
     if (options.interactive) {
       const transaction = this.config.transaction;
       if (!transaction) throw new UsageError('INVALID_ARGUMENT', 'This kind of unit cannot run interactively.');
-      return transaction(options, (backend) => this.runIn(this.open(backend), fn));
+      return transaction(options, (backend) => this.runIn<T>(this.open(backend), fn));
     }
-    return this.runIn(this.begin(options), fn);
+    return this.runIn<T>(this.begin(options), fn);
   }
 
-  private async runIn<T>(uow: UnitOfWork<M, R>, fn: (uow: UnitOfWork<M, R>) => Promise<T> | T): Promise<T> {
+  private async runIn<T>(uow: UnitOfWork<M, R, C>, fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T): Promise<T> {
     let result: T;
     try {
       result = await this.scope.run(uow, () => fn(uow));
