@@ -26,13 +26,27 @@ function resolve(value: unknown, inserted: ReadonlyMap<number, Row>): unknown {
   return row[value.field];
 }
 
-function resolveRow(row: Readonly<Row>, inserted: ReadonlyMap<number, Row>): Row {
+function hasPending(row: Readonly<Row>): boolean {
+  for (const name in row) if (row[name] instanceof PendingKey) return true;
+  return false;
+}
+
+/** `row` with pending keys replaced by the inserted values (the same object when it has none). */
+function resolveRow(row: Readonly<Row>, inserted: ReadonlyMap<number, Row>): Readonly<Row> {
+  if (!hasPending(row)) return row;
   const out: Row = {};
   for (const [name, value] of Object.entries(row)) out[name] = resolve(value, inserted);
   return out;
 }
 
+function needsResolving(step: FlushStep): boolean {
+  if (step.op === 'delete') return false;
+  if (step.op === 'insert') return step.rows.some((r) => hasPending(r.values));
+  return step.check === 'none' || step.rows.some((r) => hasPending(r.set));
+}
+
 function resolveStep(step: FlushStep, schema: SchemaMetadata, inserted: ReadonlyMap<number, Row>): FlushStep {
+  if (!needsResolving(step)) return step;
   switch (step.op) {
     case 'insert':
       return { ...step, rows: step.rows.map((r) => ({ entity: r.entity, values: resolveRow(r.values, inserted) })) };

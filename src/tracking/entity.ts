@@ -1,4 +1,4 @@
-import { Immer, current, enablePatches, isDraftable, type Draft, type Patch } from 'immer';
+import { Immer, current, enablePatches, freeze, isDraftable, type Draft, type Patch } from 'immer';
 import { UnitClosedError, UsageError, describeRow } from '../errors.js';
 import type { ModelInfo } from '../metadata/model-info.js';
 import { keyValueOf } from './keys.js';
@@ -15,8 +15,11 @@ import { cloneLeaf, isMutableLeaf, valuesEqual } from './values.js';
  */
 
 enablePatches();
-/** A private immer instance, so the application's own immer settings are untouched. */
-const immer = new Immer({ autoFreeze: true });
+/**
+ * A private immer instance, so the application's own immer settings are untouched. Results are
+ * not frozen by immer: the unit freezes each snapshot once, after adding committed values.
+ */
+const immer = new Immer({ autoFreeze: false });
 
 /** @internal */
 export type Row = Record<string, unknown>;
@@ -34,6 +37,21 @@ export interface EntityHost {
 }
 
 let nextId = 1;
+
+/**
+ * Freezes a snapshot row, and its nested values (`Json`, lists) deeply, so that objects read
+ * from a tracked row after its unit ended cannot change the snapshot.
+ *
+ * @internal
+ */
+export function sealSnapshot(info: ModelInfo, row: Row): Row {
+  if (Object.isFrozen(row)) return row;
+  for (const name of info.nestedFields) {
+    const value = row[name];
+    if (value !== null && typeof value === 'object') freeze(value, true);
+  }
+  return Object.freeze(row);
+}
 
 /** @internal */
 export class EntityState {

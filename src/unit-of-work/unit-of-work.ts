@@ -4,7 +4,7 @@ import { planFlush } from '../flush/planner.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
 import type { FlushPlan } from '../flush/plan.js';
 import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
-import { EntityState, type EntityHost, type Row } from '../tracking/entity.js';
+import { EntityState, sealSnapshot, type EntityHost, type Row } from '../tracking/entity.js';
 import { IdentityMap } from '../tracking/identity-map.js';
 import { identityOf, keyToWhere } from '../tracking/keys.js';
 import type { UnitBackend } from './backend.js';
@@ -258,9 +258,10 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       let next: Row = stored ? { ...values, ...stored } : values;
       const versionField = state.info.versionField;
       if (!stored && versionField !== undefined && updated.has(state.id)) {
-        next = { ...next, [versionField]: (next[versionField] as number) + 1 };
+        if (Object.isFrozen(next)) next = { ...next };
+        next[versionField] = (next[versionField] as number) + 1;
       }
-      state.base = Object.isFrozen(next) ? next : Object.freeze(next);
+      state.base = sealSnapshot(state.info, next);
       if (stored) {
         state.identity = identityOf(state.info.meta, state.base);
         this.identity.register(state);

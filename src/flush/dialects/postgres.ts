@@ -8,15 +8,16 @@ import { fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
  * bound array, unnested into a derived table that the target joins on its primary key:
  *
  * ```sql
- * WITH d AS MATERIALIZED (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v),
- *      l AS MATERIALIZED (SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT k0 FROM d) ORDER BY t."id" FOR NO KEY UPDATE)
+ * WITH d AS MATERIALIZED (
+ *   SELECT b.* FROM "Account" AS t
+ *   JOIN (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v) AS b ON t."id" = b.k0
+ *   ORDER BY t."id" FOR NO KEY UPDATE OF t)
  * UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
- * FROM d, l
- * WHERE t."id" = d.k0 AND t."id" = l."id" AND t."version" = d.v
+ * FROM d WHERE t."id" = d.k0 AND t."version" = d.v
  * RETURNING t."id" AS "id"
  * ```
  *
- * `l` locks the rows in primary-key order before any is written, whatever join order the
+ * `d` locks the rows in primary-key order before any is written, whatever join order the
  * planner picks, so two commits touching the same rows wait for each other instead of
  * deadlocking. The statement text depends only on the columns, never on the row count, and the
  * parameter count is the column count (far below PostgreSQL's 65,535 limit).
@@ -109,22 +110,22 @@ function keyColumns(model: ModelMetadata, rows: readonly { key: Readonly<Record<
   return model.primaryKey.map((name, i) => column(`k${i}`, fieldOf(model, name), model, rows.map((r) => r.key[name])));
 }
 
-function keyJoin(model: ModelMetadata): string {
-  const keys = model.primaryKey.map((name) => quote(fieldOf(model, name).column));
-  return [...keys.map((k, i) => `t.${k} = d.k${i}`), ...keys.map((k) => `t.${k} = l.${k}`)].join(' AND ');
+function keyJoin(model: ModelMetadata, bound = 'd'): string {
+  return model.primaryKey.map((name, i) => `t.${quote(fieldOf(model, name).column)} = ${bound}.k${i}`).join(' AND ');
 }
 
 /**
- * The `WITH d (the bound rows), l (their target rows, locked in key order)` prefix. Updates lock
- * `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, which does not block inserts of rows
- * referencing these (their foreign-key checks take `FOR KEY SHARE`); deletes lock `FOR UPDATE`.
+ * The `WITH d AS (...)` prefix: the bound rows joined to their target rows, which are locked in
+ * primary-key order (`ORDER BY` under `FOR ... OF t`) before the statement writes any of them.
+ * Updates lock `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, which does not block
+ * inserts of rows referencing these (their foreign-key checks take `FOR KEY SHARE`); deletes
+ * lock `FOR UPDATE`.
  */
 function lockedRows(model: ModelMetadata, columns: readonly Column[], mode: 'NO KEY UPDATE' | 'UPDATE'): Sql {
   const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  const bound = model.primaryKey.map((_, i) => `k${i}`).join(', ');
-  return sql`WITH d AS MATERIALIZED (SELECT ${derivedTable(columns)}), l AS MATERIALIZED (SELECT ${raw(keys)} FROM ${raw(
-    tableName(model),
-  )} AS t WHERE (${raw(keys)}) IN (SELECT ${raw(bound)} FROM d) ORDER BY ${raw(keys)} FOR ${raw(mode)}) `;
+  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN (SELECT ${derivedTable(columns)}) AS b ON ${raw(
+    keyJoin(model, 'b'),
+  )} ORDER BY ${raw(keys)} FOR ${raw(mode)} OF t) `;
 }
 
 function returning(model: ModelMetadata): Sql {
@@ -160,7 +161,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`${lockedRows(model, columns, 'NO KEY UPDATE')}UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM d, l WHERE ${raw(
+      sql`${lockedRows(model, columns, 'NO KEY UPDATE')}UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM d WHERE ${raw(
         checks.join(' AND '),
       )} RETURNING ${returning(model)}`,
     ];
@@ -174,7 +175,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`${lockedRows(model, columns, 'UPDATE')}DELETE FROM ${raw(tableName(model))} AS t USING d, l WHERE ${raw(
+      sql`${lockedRows(model, columns, 'UPDATE')}DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(
         checks.join(' AND '),
       )} RETURNING ${returning(model)}`,
     ];
