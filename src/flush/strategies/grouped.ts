@@ -2,6 +2,7 @@ import type { ConflictingRow } from '../../errors.js';
 import type { ModelMetadata } from '../../metadata/types.js';
 import type { Row } from '../../tracking/entity.js';
 import type { UpdateRow } from '../plan.js';
+import { chunk } from '../dialects/dialect.js';
 import type { FlushStrategy, ModelDelegate } from '../strategy.js';
 import { conflict, toPrismaData, updateData, updateWhere } from './prisma-values.js';
 
@@ -34,6 +35,12 @@ function select(model: ModelMetadata): Row {
   return Object.fromEntries(model.primaryKey.map((k) => [k, true]));
 }
 
+/**
+ * Most rows one Prisma call names in its `OR` list: Prisma binds every key and check value, and
+ * long `OR` lists hit SQLite's parameter limit (P2029) and plan slowly on PostgreSQL.
+ */
+const ROWS_PER_CALL = 500;
+
 function groups(rows: readonly UpdateRow[]): UpdateRow[][] {
   const out = new Map<string, UpdateRow[]>();
   for (const row of rows) {
@@ -42,14 +49,14 @@ function groups(rows: readonly UpdateRow[]): UpdateRow[][] {
     if (list) list.push(row);
     else out.set(k, [row]);
   }
-  return [...out.values()];
+  return [...out.values()].flatMap((group) => chunk(group, ROWS_PER_CALL));
 }
 
 export const groupedStrategy: FlushStrategy = {
   name: 'grouped',
   describe(step, model) {
     if (step.op === 'insert') return [`prisma.${model.delegate}.createManyAndReturn (${step.rows.length} rows)`];
-    if (step.op === 'delete') return [`prisma.${model.delegate}.deleteMany (${step.rows.length} rows)`];
+    if (step.op === 'delete') return chunk(step.rows, ROWS_PER_CALL).map((rows) => `prisma.${model.delegate}.deleteMany (${rows.length} rows)`);
     return groups(step.rows).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
   },
   async insert(step, { model, delegate }) {
@@ -73,13 +80,17 @@ export const groupedStrategy: FlushStrategy = {
     const versioned = step.check === 'version' && model.versionField !== undefined;
     const where = (row: (typeof step.rows)[number]): Row =>
       versioned ? { ...row.key, [model.versionField!]: row.version } : { ...row.key };
-    const { count } = await delegate.deleteMany({ where: { OR: step.rows.map(where) } });
-    if (count === step.rows.length) return [];
-    // Rows still present failed their version check; if that does not account for every miss,
-    // some were already deleted elsewhere and cannot be told apart from ours: name them all.
-    const left = await delegate.findMany({ where: { OR: step.rows.map((r) => ({ ...r.key })) }, select: select(model) });
-    const leftIds = new Set(left.map((r) => keyId(model, r)));
-    const suspects = count + left.length === step.rows.length ? step.rows.filter((r) => leftIds.has(keyId(model, r.key))) : step.rows;
-    return suspects.map((r) => conflict(model, r.key, r.version));
+    const conflicts: ConflictingRow[] = [];
+    for (const rows of chunk(step.rows, ROWS_PER_CALL)) {
+      const { count } = await delegate.deleteMany({ where: { OR: rows.map(where) } });
+      if (count === rows.length) continue;
+      // Rows still present failed their version check; if that does not account for every miss,
+      // some were already deleted elsewhere and cannot be told apart from ours: name them all.
+      const left = await delegate.findMany({ where: { OR: rows.map((r) => ({ ...r.key })) }, select: select(model) });
+      const leftIds = new Set(left.map((r) => keyId(model, r)));
+      const suspects = count + left.length === rows.length ? rows.filter((r) => leftIds.has(keyId(model, r.key))) : rows;
+      conflicts.push(...suspects.map((r) => conflict(model, r.key, r.version)));
+    }
+    return conflicts;
   },
 };
