@@ -1,4 +1,6 @@
 import { strategyFor } from '../flush/strategies/index.js';
+import { loggingStrategy, type FlushLogEntry } from '../flush/strategies/logging.js';
+import type { FlushStrategy } from '../flush/strategy.js';
 import type { FlushStrategyName } from '../flush/strategy.js';
 import type { UnitHooks } from './hooks.js';
 import { PrismaBackend, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
@@ -28,6 +30,16 @@ export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<
    * AccountEntity extends Account {}`).
    */
   readonly classes?: C;
+  /**
+   * Called after each step a commit sent (or that failed), with its statements (SQL text, or the
+   * Prisma Client calls), row count and time. For every SQL statement Prisma sends, including
+   * reads, use Prisma's own `log: ['query']`.
+   */
+  readonly log?: (entry: FlushLogEntry) => void;
+}
+
+function withLog(strategy: FlushStrategy, log: ((entry: FlushLogEntry) => void) | undefined): FlushStrategy {
+  return log ? loggingStrategy(strategy, log) : strategy;
 }
 
 /**
@@ -50,7 +62,7 @@ export function createUnits<M extends ModelMap, R extends RepositoryFactories<M>
 ): Units<M, R, C> {
   const { prisma, schema } = options;
   const settings = (unit: UnitOptions) => ({
-    strategy: strategyFor(unit.strategy ?? options.strategy, schema.provider),
+    strategy: withLog(strategyFor(unit.strategy ?? options.strategy, schema.provider), options.log),
     transaction: { ...options.transaction, ...unit.transaction },
   });
   return new Units<M, R, C>({
