@@ -1,0 +1,33 @@
+import { expect, it } from 'vitest';
+import * as api from 'prisma-uow';
+
+/** The runtime exports of the package, pinned: an accidental export (or a lost one) shows here. */
+it('exports exactly the public runtime API', () => {
+  expect(Object.keys(api).sort()).toEqual([
+    'ConcurrencyConflictError',
+    'DEFAULT_TRANSACTION_OPTIONS',
+    'DatabaseError',
+    'EntityNotFoundError',
+    'HookError',
+    'MemoryStore',
+    'MemoryStoreError',
+    'Repository',
+    'UnitClosedError',
+    'UnitOfWorkError',
+    'Units',
+    'UsageError',
+    'createMemoryUnits',
+    'createUnits',
+    'defineSchema',
+    'describeChanges',
+    'isRetryableError',
+  ]);
+});
+
+it('every error is a UnitOfWorkError with a name of its own', () => {
+  const errors = [api.ConcurrencyConflictError, api.DatabaseError, api.EntityNotFoundError, api.HookError, api.UnitClosedError, api.UsageError];
+  for (const E of errors) {
+    expect(E.prototype).toBeInstanceOf(api.UnitOfWorkError);
+  }
+  expect(new api.EntityNotFoundError('Account', 7)).toMatchObject({ name: 'EntityNotFoundError', model: 'Account', key: 7, message: 'Account#7 was not found: no row has that primary key.' });
+});
