@@ -1,4 +1,4 @@
-import { Immer, current, enablePatches, freeze, isDraftable, type Draft, type Patch } from 'immer';
+import { Immer, current, enablePatches, freeze, isDraft, isDraftable, type Draft, type Patch } from 'immer';
 import { UnitClosedError, UsageError, describeRow } from '../errors.js';
 import type { ModelInfo } from '../metadata/model-info.js';
 import { keyValueOf } from './keys.js';
@@ -7,9 +7,16 @@ import { cloneLeaf, isMutableLeaf, valuesEqual } from './values.js';
 
 /**
  * Tracked objects. Every row a unit hands out is a `Proxy` over an {@link EntityState}: reads come
- * from the loaded snapshot until the first write, which starts an immer draft; the draft's
- * patches, compared with the snapshot, are the change set. Tracking state lives in the state
- * object, never on the user's object.
+ * from the loaded snapshot (frozen, never written), assignments go to a copy-on-write overlay,
+ * and nested values (`Json`, lists) are handed out as immer drafts, whose patches say whether
+ * they changed. At commit, assigned and patched fields are compared by value with the snapshot:
+ * what differs is the change set. Objects never written cost nothing, and tracking state lives in
+ * the state object, never on the user's object.
+ *
+ * Why not one immer draft per row: the top level of a row is a flat record, where an overlay is
+ * all copy-on-write needs; measured at 10,000 changed rows, per-row drafts doubled the commit's
+ * CPU time (finalising, patch generation, garbage). immer does the part it is built for: nested
+ * values, structural sharing, patches.
  *
  * @module
  */
@@ -58,7 +65,14 @@ export class EntityState {
   readonly id = nextId++;
   /** The values as loaded (or as last committed): the snapshot changes are compared with. */
   base: Row;
-  draft: Draft<Row> | undefined = undefined;
+  /**
+   * Top-level values assigned since the snapshot (and copies of `Date`/`Bytes` values handed out,
+   * so that changes made to them in place are seen). A flat record needs no more than this
+   * copy-on-write overlay.
+   */
+  changes: Row | undefined = undefined;
+  /** immer drafts of nested values (`Json` objects, lists) that were read, by field. */
+  nested: Map<string, Draft<object>> | undefined = undefined;
   /** Relation fields set to other tracked objects (`child.parent = node`), by relation name. */
   refs: Map<string, EntityState> | undefined = undefined;
   status: EntityStatus;
@@ -81,70 +95,98 @@ export class EntityState {
 
   /** The primary key as users write it (`7`, or `{ groupId, userName }`). */
   get key(): unknown {
-    return keyValueOf(this.info.meta, this.draft ?? this.base);
+    return keyValueOf(this.info.meta, this.changes ? { ...this.base, ...this.changes } : this.base);
   }
 
   describe(): string {
     return describeRow(this.info.name, this.status === 'new' && this.identity === undefined ? undefined : this.key);
   }
 
-  /** Starts the draft. Mutable leaves (`Date`, `Bytes`) are copied so in-place edits stay visible. */
-  ensureDraft(): Draft<Row> {
-    if (this.draft) return this.draft;
-    const draft = immer.createDraft(this.base);
-    for (const name of this.info.leafFields) {
-      const value = this.base[name];
-      if (isMutableLeaf(value)) draft[name] = cloneLeaf(value);
-    }
-    this.draft = draft;
-    this.host.markDirty(this);
-    return draft;
+  /** Whether the object has anything that may differ from its snapshot. */
+  get touched(): boolean {
+    return this.changes !== undefined || this.nested !== undefined || this.refs !== undefined;
+  }
+
+  private change(name: string, value: unknown): void {
+    if (!this.touched) this.host.markDirty(this);
+    (this.changes ??= {})[name] = value;
   }
 
   read(name: string): unknown {
-    if (this.draft) return this.draft[name];
+    const changes = this.changes;
+    if (changes !== undefined && name in changes) return changes[name];
+    const draft = this.nested?.get(name);
+    if (draft !== undefined) return draft;
     const value = this.base[name];
-    if (this.host.endedBy === undefined && (isMutableLeaf(value) || (value !== null && typeof value === 'object' && isDraftable(value)))) {
-      return this.ensureDraft()[name];
+    if (value === null || typeof value !== 'object' || this.host.endedBy !== undefined) return value;
+    if (isMutableLeaf(value)) {
+      // Hand out a copy: the snapshot stays intact, and an in-place change shows at commit.
+      const copy = cloneLeaf(value);
+      this.change(name, copy);
+      return copy;
     }
-    return value;
+    if (!isDraftable(value)) return value;
+    if (!this.touched) this.host.markDirty(this);
+    const nestedDraft = immer.createDraft(value as object);
+    (this.nested ??= new Map()).set(name, nestedDraft);
+    return nestedDraft;
   }
 
   /** Current values of all fields (a plain object). */
   current(): Row {
-    return this.draft ? (current(this.draft) as Row) : this.base;
+    if (!this.changes && !this.nested) return this.base;
+    const out: Row = { ...this.base, ...this.changes };
+    if (this.nested) for (const [name, draft] of this.nested) out[name] = current(draft);
+    return out;
   }
 
   /**
-   * Ends the draft: returns the new values and the top-level fields whose value really changed
-   * (patches filtered by value equality with the snapshot). Clean objects cost nothing.
+   * Ends tracking of the current changes: returns the new values and the fields whose value
+   * really changed (assigned or patched, then compared by value with the snapshot, so writing
+   * back the loaded value is no change). Objects never touched cost nothing.
    */
   finish(): { values: Row; changed: string[] } {
-    const draft = this.draft;
-    if (!draft) return { values: this.base, changed: [] };
-    let patches: Patch[] = [];
-    const values = immer.finishDraft(draft, (p) => {
-      patches = p;
-    }) as Row;
-    this.draft = undefined;
-    const touched = new Set<string>();
-    for (const patch of patches) {
-      const top = patch.path[0];
-      if (typeof top === 'string') touched.add(top);
-    }
-    const changed: string[] = [];
-    for (const name of touched) {
-      const field = this.info.fields.get(name);
-      if (field && !valuesEqual(field, values[name], this.base[name])) changed.push(name);
-    }
-    return { values, changed };
+    const result = this.collect(true);
+    this.changes = undefined;
+    this.nested = undefined;
+    return result;
   }
 
-  /** Like {@link finish}, but leaves the draft open: what a commit would write now (for previews). */
+  /** Like {@link finish}, but leaves the changes in place: what a commit would write now (for previews). */
   peek(): { values: Row; changed: string[] } {
-    if (!this.draft) return { values: this.base, changed: [] };
-    const values = current(this.draft) as Row;
-    const changed = this.info.meta.fields.filter((f) => !valuesEqual(f, values[f.name], this.base[f.name])).map((f) => f.name);
+    return this.collect(false);
+  }
+
+  /** Drops the changes (rollback); the object shows its snapshot again. */
+  discard(): void {
+    this.changes = undefined;
+    this.nested = undefined;
+  }
+
+  private collect(finishDrafts: boolean): { values: Row; changed: string[] } {
+    const { changes, nested, base } = this;
+    if (!changes && !nested) return { values: base, changed: [] };
+    const values: Row = { ...base };
+    const changed: string[] = [];
+    if (changes) {
+      for (const name in changes) {
+        const value = changes[name];
+        values[name] = value;
+        if (!valuesEqual(this.info.fields.get(name)!, value, base[name])) changed.push(name);
+      }
+    }
+    if (nested) {
+      for (const [name, draft] of nested) {
+        let patched = false;
+        const value = finishDrafts
+          ? immer.finishDraft(draft, (patches: Patch[]) => {
+              patched = patches.length > 0;
+            })
+          : current(draft);
+        values[name] = value;
+        if ((patched || !finishDrafts) && !valuesEqual(this.info.fields.get(name)!, value, base[name])) changed.push(name);
+      }
+    }
     return { values, changed };
   }
 
@@ -189,7 +231,8 @@ export class EntityState {
         { model: this.info.name, key: this.key, field: name },
       );
     }
-    this.ensureDraft()[name] = value;
+    this.nested?.delete(name);
+    this.change(name, isDraft(value) ? current(value as object) : value);
     return true;
   }
 
@@ -223,8 +266,8 @@ export class EntityState {
         field: name,
       });
     }
+    if (!this.touched) this.host.markDirty(this);
     (this.refs ??= new Map()).set(name, target);
-    this.ensureDraft();
     return true;
   }
 }

@@ -292,7 +292,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
 
   /** Ends the unit without writing and runs the after-rollback hooks. */
   private async end(reason: unknown): Promise<void> {
-    for (const state of this.dirty) state.draft = undefined;
+    for (const state of this.dirty) state.discard();
     this.state = 'rolled back';
     this.rollbackReason = reason;
     const failure = await this.hooks.afterRollback(reason);
