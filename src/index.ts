@@ -56,6 +56,14 @@ export { HookError, type UnitHooks } from './unit-of-work/hooks.js';
 export { Units } from './unit-of-work/units.js';
 export type { RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-of-work/unit-types.js';
 export { createMemoryUnits, type MemoryUnits, type MemoryUnitsOptions } from './memory/create-memory-units.js';
-export { MemoryStore, type FixtureRow, type FixtureValue, type Fixtures, type Snapshot } from './memory/memory-store.js';
+export {
+  MemoryStore,
+  type FixtureChanges,
+  type FixtureRow,
+  type FixtureValue,
+  type Fixtures,
+  type MemoryStoreOptions,
+  type Snapshot,
+} from './memory/memory-store.js';
 export { MemoryStoreError, type MemoryErrorCode } from './memory/store-error.js';
 export type { DefaultLiteral, FieldDefaultValue } from './metadata/types.js';

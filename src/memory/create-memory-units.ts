@@ -1,11 +1,11 @@
-import type { ModelMap, Schema } from '../unit-of-work/types.js';
+import type { ClassMap, ModelMap, Schema } from '../unit-of-work/types.js';
 import type { UnitHooks } from '../unit-of-work/hooks.js';
 import { Units, type RepositoryFactories } from '../unit-of-work/units.js';
 import { MemoryBackend } from './memory-backend.js';
 import { MemoryStore, type Fixtures, type MemoryStoreOptions } from './memory-store.js';
 
 /** Options of {@link createMemoryUnits}. */
-export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>> extends MemoryStoreOptions {
+export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> extends MemoryStoreOptions {
   /** The `schema` export of the module the prisma-uow generator wrote. */
   readonly schema: Schema<M>;
   /** The rows the store starts with, by model: `{ User: [{ id: 1, name: 'Alice' }] }`. */
@@ -14,12 +14,14 @@ export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFact
   readonly repositories?: R;
   /** Hooks that run for every unit, as for `createUnits`. */
   readonly hooks?: UnitHooks<M>;
+  /** Domain classes by model, as for `createUnits`. */
+  readonly classes?: C;
 }
 
 /** What {@link createMemoryUnits} returns. */
-export interface MemoryUnits<M extends ModelMap, R extends RepositoryFactories<M>> {
+export interface MemoryUnits<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> {
   /** Units of work over the store: the same type `createUnits` returns. */
-  readonly units: Units<M, R>;
+  readonly units: Units<M, R, C>;
   /** The rows the units read and commit to, for setup and assertions. */
   readonly store: MemoryStore<M>;
 }
@@ -61,12 +63,13 @@ export interface MemoryUnits<M extends ModelMap, R extends RepositoryFactories<M
  * expect(store.rows('LedgerEntry')).toHaveLength(1);
  * ```
  */
-export function createMemoryUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}>(
-  options: MemoryUnitsOptions<M, R>,
-): MemoryUnits<M, R> {
+export function createMemoryUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}, C extends ClassMap<M> = {}>(
+  options: MemoryUnitsOptions<M, R, C>,
+): MemoryUnits<M, R, C> {
   const { schema } = options;
   const store = new MemoryStore(schema, options.fixtures, options.onStatement ? { onStatement: options.onStatement } : {});
-  const units = new Units({
+  const units = new Units<M, R, C>({
+    classes: options.classes,
     schema,
     repositories: options.repositories,
     hooks: options.hooks,

@@ -46,14 +46,17 @@ function increment(value: unknown): unknown {
  * Writes plan steps to a working copy, with the semantics of the Prisma strategies: inserts
  * return the stored rows; updates and deletes report the rows that fail their check (a
  * missing row included) and write the others; a versioned update increments the version.
+ * Each step reports one pseudo statement to the store's `onStatement`, as `bulk` sends one.
  */
-function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy): StepWriter {
+function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStore): StepWriter {
   const ctx: WriteContext = { schema, tx, now: new Date() };
   return {
     async insert(step, model) {
+      store.statement(`INSERT ${model.name}`);
       return step.rows.map((r) => cloneRow(model, insertRow(ctx, model, r.values)));
     },
     async update(step, model) {
+      store.statement(`UPDATE ${model.name} (${step.fields.join(', ')})`);
       const conflicts: ConflictingRow[] = [];
       for (const row of step.rows) {
         const found = stored(ctx, model, row.key);
@@ -70,6 +73,7 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy): StepWriter {
       return conflicts;
     },
     async delete(step, model) {
+      store.statement(`DELETE ${model.name}`);
       const conflicts: ConflictingRow[] = [];
       for (const row of step.rows) {
         const found = stored(ctx, model, row.key);
@@ -106,12 +110,13 @@ export class MemoryBackend implements UnitBackend {
   }
 
   async findMany(model: ModelMetadata, args: Row): Promise<Row[]> {
+    this.store.statement(`SELECT ${model.name}`);
     if (!this.tx) return this.store.find(model, args);
     return findRows(model, this.tx.table(model.name).values(), args).map((row) => cloneRow(model, row));
   }
 
   async commit(plan: FlushPlan): Promise<ExecutionResult> {
-    if (this.tx) return runPlan(plan, this.schema, memoryWriter(this.schema, this.tx));
-    return this.store.transaction((tx) => runPlan(plan, this.schema, memoryWriter(this.schema, tx)));
+    if (this.tx) return runPlan(plan, this.schema, memoryWriter(this.schema, this.tx, this.store));
+    return this.store.transaction((tx) => runPlan(plan, this.schema, memoryWriter(this.schema, tx, this.store)));
   }
 }

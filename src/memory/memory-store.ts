@@ -2,11 +2,11 @@ import type { Decimal } from '@prisma/client/runtime/client';
 import { UsageError, describeRow } from '../errors.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
-import { keyValueOf } from '../tracking/keys.js';
+import { identityOf, keyValueOf } from '../tracking/keys.js';
 import type { ModelMap, ModelTypes, Schema } from '../unit-of-work/types.js';
 import { checkForeignKeys } from './constraints.js';
 import { compileOrderBy } from './order-by.js';
-import { insertRow } from './row-writes.js';
+import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
 import { cloneRow, isPlainObject } from './scalars.js';
 import { MemoryStoreError } from './store-error.js';
 import { WorkingCopy, type StoreState } from './tables.js';
@@ -27,6 +27,22 @@ export type FixtureRow<T extends ModelTypes> = {
 
 /** The rows a {@link MemoryStore} starts with, by model name. */
 export type Fixtures<M extends ModelMap> = { readonly [N in keyof M]?: readonly FixtureRow<M[N]>[] };
+
+/** The values an out-of-unit {@link MemoryStore.update} sets: any fields of the model, as plain values. */
+export type FixtureChanges<T extends ModelTypes> = { [K in keyof T['row']]?: FixtureValue<T['row'][K]> };
+
+/** Options of a {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Called with a short pseudo statement for each statement a database would have been sent, so
+   * tests can count statements as they do with a SQL log: `SELECT <Model>` for each read,
+   * `BEGIN`, one `INSERT <Model>` / `UPDATE <Model> (<fields>)` / `DELETE <Model>` per plan
+   * step, then `COMMIT` or `ROLLBACK` for each commit (an interactive unit's transaction spans
+   * its reads). Like the `bulk` strategy, one statement per step whatever the number of rows.
+   * Writes through {@link MemoryStore.insert}, `update` and `remove` are not reported.
+   */
+  readonly onStatement?: (statement: string) => void;
+}
 
 /** Every table of a store: its rows as Prisma returns them, in primary-key order. */
 export type Snapshot<M extends ModelMap> = { [N in keyof M]: M[N]['row'][] };
@@ -93,11 +109,20 @@ export class MemoryStore<M extends ModelMap = ModelMap> {
   constructor(
     readonly schema: Schema<M>,
     fixtures: Fixtures<M> = {},
+    private readonly options: MemoryStoreOptions = {},
   ) {
     this.state = seed(schema, fixtures);
   }
 
-  /** Number of commits that wrote something (a unit with nothing to write does not commit). */
+  /** Reports a pseudo statement to `onStatement` (see {@link MemoryStoreOptions}). @internal */
+  statement(text: string): void {
+    this.options.onStatement?.(text);
+  }
+
+  /**
+   * Number of units' commits that wrote something (a unit with nothing to write does not commit;
+   * out-of-unit writes through `insert`, `update` and `remove` are not counted).
+   */
   get commits(): number {
     return this.committed;
   }
@@ -144,6 +169,67 @@ export class MemoryStore<M extends ModelMap = ModelMap> {
   }
 
   /**
+   * Inserts rows the way another process would: committed at once, outside any unit, with
+   * defaults filled and constraints checked (a failure writes none of the rows and throws the
+   * {@link MemoryStoreError} a database would cause). For test setup, and to simulate a
+   * concurrent writer between a unit's read and its commit. Returns the stored rows.
+   *
+   * @example
+   * ```ts
+   * const [ann] = await store.insert('User', [{ name: 'Ann' }]);
+   * await store.insert('Account', [{ ownerId: ann!.id, balance: 10 }]);
+   * ```
+   */
+  insert<N extends keyof M & string>(model: N, rows: readonly FixtureRow<M[N]>[]): Promise<M[N]['row'][]> {
+    const meta = this.model(model);
+    return this.run((ctx) => rows.map((row) => cloneRow(meta, insertRow(ctx, meta, row as Readonly<Row>))) as M[N]['row'][], false);
+  }
+
+  /**
+   * Sets `data` on every row matching the Prisma `where`, like `updateMany` from another
+   * process: committed at once, outside any unit, constraints checked. Nothing else changes: a
+   * concurrent writer that should invalidate units' versions sets the version field itself.
+   * Returns the number of rows updated.
+   *
+   * @example
+   * ```ts
+   * await store.update('Account', { id: 1 }, { balance: 70, version: 1 }); // someone else's commit
+   * ```
+   */
+  update<N extends keyof M & string>(model: N, where: M[N]['where'], data: FixtureChanges<M[N]>): Promise<number> {
+    const meta = this.model(model);
+    return this.run((ctx) => {
+      const matches = findRows(meta, ctx.tx.table(model).values(), { where });
+      for (const row of matches) updateRow(ctx, meta, identityOf(meta, row)!, data as Readonly<Row>);
+      return matches.length;
+    }, false);
+  }
+
+  /**
+   * Deletes every row matching the Prisma `where`, like `deleteMany` from another process:
+   * committed at once, outside any unit, with the referential actions of the schema (a
+   * referenced row blocks the delete). Returns the number of rows deleted.
+   *
+   * @example
+   * ```ts
+   * await store.remove('LedgerEntry', { fromId: 1 });
+   * ```
+   */
+  remove<N extends keyof M & string>(model: N, where: M[N]['where']): Promise<number> {
+    const meta = this.model(model);
+    return this.run((ctx) => {
+      const matches = findRows(meta, ctx.tx.table(model).values(), { where });
+      for (const row of matches) deleteRow(ctx, meta, identityOf(meta, row)!);
+      return matches.length;
+    }, false);
+  }
+
+  /** Runs `write` as one out-of-unit transaction: neither reported to `onStatement` nor counted in `commits`. */
+  private run<T>(write: (ctx: WriteContext) => T, fromUnit: boolean): Promise<T> {
+    return this.transactionOf((tx) => Promise.resolve(write({ schema: this.schema, tx, now: new Date() })), fromUnit);
+  }
+
+  /**
    * Runs `write` on a working copy and swaps it in when `write` resolves; when it throws,
    * nothing changes. Transactions run one after another, never interleaved (an interactive unit
    * is one transaction from its first read to its commit).
@@ -151,13 +237,27 @@ export class MemoryStore<M extends ModelMap = ModelMap> {
    * @internal
    */
   transaction<T>(write: (tx: WorkingCopy) => Promise<T>): Promise<T> {
+    return this.transactionOf(write, true);
+  }
+
+  /** A transaction of a unit (`fromUnit`: reported and counted) or of an out-of-unit write. */
+  private transactionOf<T>(write: (tx: WorkingCopy) => Promise<T>, fromUnit: boolean): Promise<T> {
+    const log = fromUnit ? (text: string) => this.statement(text) : () => {};
     const run = this.queue.then(async () => {
       const tx = new WorkingCopy(this.state);
-      const result = await write(tx);
+      log('BEGIN');
+      let result: T;
+      try {
+        result = await write(tx);
+      } catch (error) {
+        log('ROLLBACK');
+        throw error;
+      }
       if (tx.changed) {
         this.state = tx.state();
-        this.committed++;
+        if (fromUnit) this.committed++;
       }
+      log('COMMIT');
       return result;
     });
     this.queue = run.catch(() => undefined);

@@ -27,7 +27,7 @@ contract('optimistic concurrency', (t) => {
     const ids = await seedBank(t);
     const slow = t.units.begin();
     const user = await slow.user.get(ids.alice);
-    await t.db.other.user.update({ where: { id: ids.alice }, data: { loyaltyPoints: 5 } });
+    await t.update('User', { id: ids.alice }, { loyaltyPoints: 5 });
     user.loyaltyPoints += 10; // would overwrite 5 with 10: a lost update
     await expect(slow.$commit()).rejects.toMatchObject({ name: 'ConcurrencyConflictError', rows: [{ model: 'User', key: ids.alice }] });
     expect((await t.rows('User'))[0]!['loyaltyPoints']).toBe(5);
@@ -37,7 +37,7 @@ contract('optimistic concurrency', (t) => {
     const ids = await seedBank(t);
     const slow = t.units.begin();
     const user = await slow.user.get(ids.alice);
-    await t.db.other.user.update({ where: { id: ids.alice }, data: { name: 'Alicia' } });
+    await t.update('User', { id: ids.alice }, { name: 'Alicia' });
     user.loyaltyPoints += 10;
     await slow.$commit();
     expect((await t.rows('User'))[0]).toMatchObject({ name: 'Alicia', loyaltyPoints: 10 });
@@ -47,14 +47,14 @@ contract('optimistic concurrency', (t) => {
     const ids = await seedBank(t);
     const first = t.units.begin();
     const account = await first.account.get(ids.aliceAccount);
-    await t.db.other.account.update({ where: { id: ids.aliceAccount }, data: { balance: 1, version: 1 } });
+    await t.update('Account', { id: ids.aliceAccount }, { balance: 1, version: 1 });
     first.account.remove(account);
     await expect(first.$commit()).rejects.toBeInstanceOf(ConcurrencyConflictError);
 
     const second = t.units.begin();
     const bob = await second.user.get(ids.bob);
-    await t.db.other.account.delete({ where: { id: ids.bobAccount } });
-    await t.db.other.user.delete({ where: { id: ids.bob } });
+    await t.remove('Account', { id: ids.bobAccount });
+    await t.remove('User', { id: ids.bob });
     bob.loyaltyPoints = 1;
     await expect(second.$commit()).rejects.toMatchObject({ rows: [{ model: 'User', key: ids.bob }] });
   });
@@ -68,8 +68,8 @@ contract('optimistic concurrency', (t) => {
         attempts++;
         const a = await uow.account.get(ids.aliceAccount);
         if (attempts === 1) {
-          // Someone else commits between our read and our commit, once.
-          await t.db.other.account.update({ where: { id: ids.aliceAccount }, data: { balance: { decrement: 30 }, version: { increment: 1 } } });
+          // Someone else commits between our read and our commit, once: 100 - 30, version 0 -> 1.
+          await t.update('Account', { id: ids.aliceAccount }, { balance: 70, version: 1 });
         }
         await transfer(uow, { fromId: a.id, toId: ids.bobAccount, amount: 10 });
       },
@@ -88,7 +88,7 @@ contract('optimistic concurrency', (t) => {
         async (uow) => {
           attempts++;
           const a = await uow.account.get(ids.aliceAccount);
-          await t.db.other.account.update({ where: { id: ids.aliceAccount }, data: { version: { increment: 1 } } });
+          await t.update('Account', { id: ids.aliceAccount }, { version: attempts }); // someone else commits each time
           a.balance = a.balance.minus(1);
         },
         { retry: 3 },

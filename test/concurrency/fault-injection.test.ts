@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { DatabaseError, UnitOfWorkError, type UnitOfWork } from 'prisma-uow';
 import { transfer } from '../../examples/bank/transfer.js';
-import { contract, seedBank, verbOf, type Target, type TestModels } from '../contract/harness.js';
+import { contract, seedBank, verbOf, type DatabaseTarget, type Target, type TestModels } from '../contract/harness.js';
 
 /** Every table, as a separate client sees it. */
 async function snapshot(t: Target): Promise<unknown> {
@@ -21,7 +21,7 @@ async function busyUnit(t: Target, ids: Awaited<ReturnType<typeof seedBank>>, ol
   return uow;
 }
 
-async function prepare(t: Target) {
+async function prepare(t: DatabaseTarget) {
   const ids = await seedBank(t);
   const old = await t.db.other.ledgerEntry.create({ data: { fromId: ids.aliceAccount, toId: ids.bobAccount, amount: 1 } });
   t.clear();
@@ -68,7 +68,8 @@ contract(
       expect(sent).toBeGreaterThanOrEqual(t.strategy === 'bulk' ? 9 : 12);
     });
   },
-  { strategies: ['bulk', 'per-row'] },
+  // Fails the captured SQL statements of a database; the memory store has no statement to fail.
+  { strategies: ['bulk', 'per-row'], backends: ['sqlite', 'postgresql'] },
 );
 
 contract(

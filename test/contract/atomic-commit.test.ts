@@ -51,7 +51,7 @@ contract('atomic commit', (t) => {
 
   it('a value the database rejects (a duplicate unique key) fails the commit and writes nothing', async () => {
     const ids = await seedBank(t);
-    await t.db.other.shape.create({ data: shapeData('taken') as never });
+    await t.insert('Shape', shapeData('taken') as never);
     const before = await snapshot(t);
     const error = await t.units
       .run(async (uow) => {

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { contract, isUpdate, shapeData, type Target } from './harness.js';
 
 async function addShape(t: Target, slug = 's1'): Promise<number> {
-  const row = await t.db.other.shape.create({ data: shapeData(slug) as never });
+  const row = await t.insert('Shape', shapeData(slug) as never);
   t.clear();
   return row.id;
 }
@@ -74,6 +74,10 @@ contract('change tracking', (t) => {
       expect(comparable(row![field])).toEqual(comparable(value));
       const updates = t.writes().filter(isUpdate);
       expect(updates).toHaveLength(1);
+      if (t.backend === 'memory') {
+        expect(updates[0]).toBe(`UPDATE Shape (${field})`); // the store's pseudo statement names the written fields
+        return;
+      }
       const columns = Object.keys(shapeData('x')).concat(Object.keys(otherValues)).filter((c) => c !== field);
       for (const c of new Set(columns)) expect(updates[0]).not.toMatch(new RegExp(`SET[^]*[\x60"]${c}[\x60"]\\s*=`));
     });
@@ -119,7 +123,7 @@ contract('change tracking', (t) => {
   });
 
   it('maps model and field names to table and column names', async () => {
-    const created = await t.db.other.mapped.create({ data: { title: 'a' } });
+    const created = await t.insert('Mapped', { title: 'a' });
     await t.units.run(async (uow) => {
       const m = await uow.mapped.get(created.id);
       m.score = 3;

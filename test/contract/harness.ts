@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { createUnits, type FlushStrategyName, type Units } from 'prisma-uow';
+import { createMemoryUnits, createUnits, type FixtureRow, type FlushStrategyName, type MemoryStore, type Units } from 'prisma-uow';
+import type { FixtureChanges } from 'prisma-uow';
 import { bankRepositories } from '../../examples/bank/models.js';
-import type { Models } from '../generated/sqlite/uow/index.js';
+import { schema as testSchema, type Models } from '../generated/sqlite/uow/index.js';
 import { BACKENDS, openDatabase, skipBackend, type BackendName, type TestDatabase } from '../support/databases.js';
 
 /**
- * The contract suite's targets: every backend with every flush strategy. A behavioural test is
- * written once against a {@link Target} and runs on each of them; a difference is a bug.
+ * The contract suite's targets: the in-memory store, and every database backend with every
+ * flush strategy. A behavioural test is written once against a {@link Target} and runs on each
+ * of them; a difference is a bug.
  */
 
 export type TestModels = Models;
@@ -14,18 +16,50 @@ export type TestUnits = Units<TestModels, typeof bankRepositories>;
 export type ModelName = keyof TestModels & string;
 export type PlainRow = Record<string, unknown>;
 
-/** One backend + strategy the contract runs against. */
+/** Where a contract runs: a database backend, or the in-memory store (`createMemoryUnits`). */
+export type TargetName = BackendName | 'memory';
+
+/** Every target, for contracts: memory first (it runs once), then each database. */
+export const TARGETS: readonly TargetName[] = ['memory', ...BACKENDS];
+
+/** One target (backend + strategy) the contract runs against. */
 export interface Target {
   readonly label: string;
-  readonly backend: BackendName;
+  readonly backend: TargetName;
+  /**
+   * The flush strategy of a database target. The memory target reports `bulk`: it ignores
+   * strategies, and its statement log has one statement per plan step, as `bulk` sends.
+   */
   readonly strategy: FlushStrategyName;
   units: TestUnits;
-  db: TestDatabase;
+  /** The database of a database target (`undefined` on memory): SQL-level assertions only. */
+  db?: TestDatabase;
   /** Rows of a model as a separate client sees them, by primary key. */
   rows(model: ModelName): Promise<PlainRow[]>;
+  /** Inserts one row from outside any unit (`db.other` / the store directly); returns it as stored. */
+  insert<N extends ModelName>(model: N, row: FixtureRow<TestModels[N]>): Promise<TestModels[N]['row']>;
+  /** Inserts rows from outside any unit (`createMany`). */
+  insertMany<N extends ModelName>(model: N, rows: readonly FixtureRow<TestModels[N]>[]): Promise<void>;
+  /**
+   * Sets `data` on the rows matching `where` from outside any unit, as another transaction would
+   * (`updateMany`). Plain values only: a writer that should conflict with units sets `version`.
+   */
+  update<N extends ModelName>(model: N, where: TestModels[N]['where'], data: FixtureChanges<TestModels[N]>): Promise<void>;
+  /** Deletes the rows matching `where` from outside any unit (`deleteMany`). */
+  remove<N extends ModelName>(model: N, where: TestModels[N]['where']): Promise<void>;
+  /** Every statement sent since the last `clear()`, reads included (memory: pseudo statements). */
+  statements(): string[];
   /** Statements sent since the last `clear()`, without reads. */
   writes(): string[];
   clear(): void;
+  /** Empties every table (identities restart) and clears the statements. */
+  reset(): Promise<void>;
+}
+
+/** A database target: `db` is there. Contracts restricted to database backends get this one. */
+export interface DatabaseTarget extends Target {
+  readonly backend: BackendName;
+  db: TestDatabase;
 }
 
 /** The statement's verb (`UPDATE` for `WITH ... UPDATE ...`), upper-cased. */
@@ -45,10 +79,77 @@ function orderBy(model: ModelName): Record<string, 'asc'> {
   return model === 'Membership' ? ([{ groupId: 'asc' }, { userName: 'asc' }] as never) : { id: 'asc' };
 }
 
-type Delegate = { findMany(args: object): Promise<PlainRow[]> };
+interface Delegate {
+  findMany(args: object): Promise<PlainRow[]>;
+  create(args: object): Promise<PlainRow>;
+  createMany(args: object): Promise<unknown>;
+  updateMany(args: object): Promise<unknown>;
+  deleteMany(args: object): Promise<unknown>;
+}
+
+/** A database target's test body (`backends` without memory) gets a {@link DatabaseTarget}. */
+type TargetOf<B extends TargetName> = [B] extends [BackendName] ? DatabaseTarget : Target;
+
+/** A target on a fresh database of `backend`, reset before each test. */
+function databaseTarget(backend: BackendName, strategy: FlushStrategyName): DatabaseTarget {
+  const target = { label: `${backend}/${strategy}`, backend, strategy } as DatabaseTarget;
+  const delegate = (model: ModelName) =>
+    (target.db.other as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
+  beforeAll(async () => {
+    target.db = await openDatabase(backend);
+    target.units = createUnits({ prisma: target.db.prisma, schema: target.db.schema, repositories: bankRepositories, strategy });
+  });
+  beforeEach(async () => {
+    await target.db.reset();
+  });
+  afterAll(async () => {
+    await target.db?.dispose();
+  });
+  target.rows = (model) => delegate(model).findMany({ orderBy: orderBy(model) });
+  target.insert = async (model, row) => (await delegate(model).create({ data: row })) as never;
+  target.insertMany = async (model, rows) => void (await delegate(model).createMany({ data: rows }));
+  target.update = async (model, where, data) => void (await delegate(model).updateMany({ where, data }));
+  target.remove = async (model, where) => void (await delegate(model).deleteMany({ where }));
+  target.statements = () => target.db.statements.map((s) => s.sql);
+  target.writes = () => target.statements().filter((sql) => verbOf(sql) !== 'SELECT');
+  target.clear = () => target.db.clearStatements();
+  target.reset = () => target.db.reset();
+  return target;
+}
 
 /**
- * Declares `body` once per backend and strategy, with a fresh empty database per test.
+ * A target on a new in-memory store (`createMemoryUnits`) before each test, whose pseudo
+ * statements (`SELECT Account`, `BEGIN`, `UPDATE Account (balance)`, `COMMIT`) are the log.
+ */
+function memoryTarget(): Target {
+  const target = { label: 'memory', backend: 'memory', strategy: 'bulk' } as Target;
+  const log: string[] = [];
+  let store!: MemoryStore<TestModels>;
+  const reset = async () => {
+    ({ units: target.units, store } = createMemoryUnits({
+      schema: testSchema,
+      repositories: bankRepositories,
+      onStatement: (statement) => void log.push(statement),
+    }));
+    log.length = 0;
+  };
+  beforeEach(reset);
+  target.rows = async (model) => store.rows(model) as PlainRow[];
+  target.insert = async (model, row) => (await store.insert(model, [row]))[0]!;
+  target.insertMany = async (model, rows) => void (await store.insert(model, rows));
+  target.update = async (model, where, data) => void (await store.update(model, where, data));
+  target.remove = async (model, where) => void (await store.remove(model, where));
+  target.statements = () => [...log];
+  target.writes = () => log.filter((sql) => verbOf(sql) !== 'SELECT');
+  target.clear = () => void (log.length = 0);
+  target.reset = reset;
+  return target;
+}
+
+/**
+ * Declares `body` once per target, with fresh empty tables per test: once on the in-memory
+ * store, and once per strategy on each database backend. `strategies` limits the database runs;
+ * `backends` limits the targets (without `'memory'`, `body` gets a {@link DatabaseTarget}).
  *
  * @example
  * ```ts
@@ -57,33 +158,19 @@ type Delegate = { findMany(args: object): Promise<PlainRow[]> };
  * });
  * ```
  */
-export function contract(
+export function contract<const B extends TargetName = TargetName>(
   title: string,
-  body: (target: Target) => void,
-  options: { strategies?: readonly FlushStrategyName[]; backends?: readonly BackendName[] } = {},
+  body: (target: TargetOf<B>) => void,
+  options: { strategies?: readonly FlushStrategyName[]; backends?: readonly B[] } = {},
 ): void {
-  for (const backend of options.backends ?? BACKENDS) {
+  for (const backend of options.backends ?? (TARGETS as readonly B[])) {
+    if (backend === 'memory') {
+      describe(`${title} [memory]`, () => body(memoryTarget() as TargetOf<B>));
+      continue;
+    }
     for (const strategy of options.strategies ?? STRATEGIES) {
       describe.skipIf(skipBackend(backend))(`${title} [${backend}/${strategy}]`, () => {
-        const target = { label: `${backend}/${strategy}`, backend, strategy } as Target;
-        beforeAll(async () => {
-          target.db = await openDatabase(backend);
-          target.units = createUnits({ prisma: target.db.prisma, schema: target.db.schema, repositories: bankRepositories, strategy });
-          target.rows = (model) => {
-            const delegate = (target.db.other as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
-            return delegate.findMany({ orderBy: orderBy(model) });
-          };
-          target.writes = () =>
-            target.db.statements.filter((s) => verbOf(s.sql) !== 'SELECT').map((s) => s.sql);
-          target.clear = () => target.db.clearStatements();
-        });
-        beforeEach(async () => {
-          await target.db.reset();
-        });
-        afterAll(async () => {
-          await target.db?.dispose();
-        });
-        body(target);
+        body(databaseTarget(backend, strategy) as TargetOf<B>);
       });
     }
   }
@@ -91,11 +178,10 @@ export function contract(
 
 /** Two users, two accounts (100 and 50) and nothing in the ledger. */
 export async function seedBank(target: Target): Promise<{ alice: number; bob: number; aliceAccount: number; bobAccount: number }> {
-  const other = target.db.other;
-  const alice = await other.user.create({ data: { name: 'Alice' } });
-  const bob = await other.user.create({ data: { name: 'Bob' } });
-  const a = await other.account.create({ data: { ownerId: alice.id, balance: 100 } });
-  const b = await other.account.create({ data: { ownerId: bob.id, balance: 50 } });
+  const alice = await target.insert('User', { name: 'Alice' });
+  const bob = await target.insert('User', { name: 'Bob' });
+  const a = await target.insert('Account', { ownerId: alice.id, balance: 100 });
+  const b = await target.insert('Account', { ownerId: bob.id, balance: 50 });
   target.clear();
   return { alice: alice.id, bob: bob.id, aliceAccount: a.id, bobAccount: b.id };
 }

@@ -25,7 +25,7 @@ contract('identity map', (t) => {
     await t.units.run(async (uow) => {
       const account = await uow.account.get(aliceAccount);
       account.balance = account.balance.plus(1);
-      await t.db.other.account.update({ where: { id: aliceAccount }, data: { balance: 5 } }); // someone else
+      await t.update('Account', { id: aliceAccount }, { balance: 5 }); // someone else
       const [reloaded] = await uow.account.find({ where: { id: aliceAccount } });
       expect(reloaded).toBe(account);
       expect(reloaded!.balance.toNumber()).toBe(101);
@@ -40,12 +40,12 @@ contract('identity map', (t) => {
       await uow.account.get(aliceAccount);
       t.clear();
       await uow.account.get(aliceAccount);
-      expect(t.db.statements).toHaveLength(0);
+      expect(t.statements()).toHaveLength(0);
     });
   });
 
   it('a composite primary key identifies one object', async () => {
-    await t.db.other.membership.create({ data: { groupId: 1, userName: 'ann', role: 'member' } });
+    await t.insert('Membership', { groupId: 1, userName: 'ann', role: 'member' });
     await t.units.run(async (uow) => {
       const m = await uow.membership.get({ groupId: 1, userName: 'ann' });
       const [found] = await uow.membership.find({ where: { groupId: 1 } });

@@ -15,7 +15,9 @@ contract('preview', (t) => {
     expect(uow.$status).toBe('open');
     expect(preview.changes.map((c) => `${c.kind} ${c.model}`).sort()).toEqual(['insert LedgerEntry', 'update Account', 'update Account', 'update User']);
     const sender = preview.changes.find((c) => c.kind === 'update' && c.model === 'Account' && c.key === ids.aliceAccount);
-    expect(sender?.kind === 'update' && [String(sender.changes.balance?.from), String(sender.changes.balance?.to)]).toEqual(['100', '70']);
+    expect(sender).toMatchObject({ kind: 'update', changes: { balance: { from: expect.anything(), to: expect.anything() } } });
+    const balance = (sender as { changes: { balance: { from: unknown; to: unknown } } }).changes.balance;
+    expect([String(balance.from), String(balance.to)]).toEqual(['100', '70']);
 
     // The unit can still change after a preview; the commit includes it.
     (await uow.user.get(ids.bob)).name = 'Robert';
