@@ -41,6 +41,8 @@ export { isRetryableError, type RetryOptions } from './unit-of-work/retry.js';
 export {
   defineSchema,
   type AddInput,
+  type ClassMap,
+  type EntityOf,
   type InputValue,
   type Entity,
   type FindArgs,
@@ -54,7 +56,7 @@ export { createUnits, type UnitsOptions } from './unit-of-work/create-units.js';
 export { describeChanges, type ChangeList, type FieldChanges, type RowChange } from './unit-of-work/changes.js';
 export { HookError, type UnitHooks } from './unit-of-work/hooks.js';
 export { Units } from './unit-of-work/units.js';
-export type { RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-of-work/unit-types.js';
+export type { AnyRepositoryFactories, RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-of-work/unit-types.js';
 export { createMemoryUnits, type MemoryUnits, type MemoryUnitsOptions } from './memory/create-memory-units.js';
 export {
   MemoryStore,

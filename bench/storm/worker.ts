@@ -6,7 +6,7 @@
  */
 import { createUnits, isRetryableError } from 'prisma-uow';
 import { TransferRejectedError } from '../../examples/bank/domain.js';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank } from '../../examples/bank/models.js';
 import { transfer } from '../../examples/bank/transfer.js';
 import { connectStormClient, type StormDatabase } from './database.js';
 
@@ -28,7 +28,7 @@ let seed = Number(seedText) || 1;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 const { prisma, schema } = await connectStormClient(db);
-const units = createUnits({ prisma, schema, repositories: bankRepositories });
+const units = createUnits({ prisma, schema, ...bank });
 const report: WorkerReport = { committed: 0, rejected: 0, retries: 0, conflicts: 0, failed: {}, deadlocksReachingCaller: 0 };
 
 for (let i = 0; i < count; i++) {

@@ -7,7 +7,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { createUnits } from 'prisma-uow';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { schema } from '../../src/generated/uow/index.js';
-import { bankRepositories } from './models.js';
+import { bank } from './models.js';
 import { transfer } from './transfer.js';
 
 const url = process.env['DATABASE_URL'] ?? 'file:./dev.db';
@@ -15,7 +15,7 @@ const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }), log
 let statements: string[] = [];
 prisma.$on('query', (event) => statements.push(`${event.query}  -- params ${event.params}`));
 
-const units = createUnits({ prisma, schema, repositories: bankRepositories });
+const units = createUnits({ prisma, schema, ...bank });
 
 async function balances(): Promise<string> {
   const accounts = await prisma.account.findMany({ orderBy: { id: 'asc' }, include: { owner: true } });

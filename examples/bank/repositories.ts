@@ -1,5 +1,5 @@
 import type { Entity, Repository } from 'prisma-uow';
-import type { BankModels } from './models.js';
+import type { BankModels, TrackedAccount } from './models.js';
 
 /**
  * The application's own repositories (the seed's `AccountRepository` and `LogRepository`):
@@ -8,19 +8,17 @@ import type { BankModels } from './models.js';
  * @module
  */
 
-type Account = Entity<BankModels, 'Account'>;
-
 /** Accounts, with the queries the bank needs. */
 export class AccountRepository {
-  constructor(private readonly accounts: Repository<BankModels, 'Account'>) {}
+  constructor(private readonly accounts: Repository<BankModels, 'Account', TrackedAccount>) {}
 
   /** The account with this id (throws `EntityNotFoundError` when there is none). */
-  get(id: number): Promise<Account> {
+  get(id: number): Promise<TrackedAccount> {
     return this.accounts.get(id);
   }
 
   /** Accounts of one user, oldest first. */
-  ofOwner(ownerId: number): Promise<Account[]> {
+  ofOwner(ownerId: number): Promise<TrackedAccount[]> {
     return this.accounts.find({ where: { ownerId }, orderBy: { id: 'asc' } });
   }
 }
@@ -30,7 +28,7 @@ export class LedgerRepository {
   constructor(private readonly entries: Repository<BankModels, 'LedgerEntry'>) {}
 
   /** Records a transfer; written when the unit commits. */
-  record(from: Account, to: Account, amount: Account['balance']): Entity<BankModels, 'LedgerEntry'> {
+  record(from: TrackedAccount, to: TrackedAccount, amount: TrackedAccount['balance']): Entity<BankModels, 'LedgerEntry'> {
     return this.entries.add({ from, to, amount });
   }
 }

@@ -1,5 +1,5 @@
 import type { Decimal } from '@prisma/client/runtime/client';
-import { TransferRejectedError, deposit, money, withdraw } from './domain.js';
+import { TransferRejectedError, money } from './domain.js';
 import type { BankUnit } from './models.js';
 
 /** Loyalty points the sender's owner earns per transfer. */
@@ -32,8 +32,8 @@ export async function transfer(uow: BankUnit, request: TransferRequest): Promise
   }
   const sender = await uow.accounts.get(request.fromId);
   const receiver = await uow.accounts.get(request.toId);
-  withdraw(sender, amount);
-  deposit(receiver, amount);
+  sender.withdraw(amount); // BankAccount's rule: refuses to overdraw
+  receiver.deposit(amount);
   uow.ledger.record(sender, receiver, amount);
   const owner = await uow.user.get(sender.ownerId);
   owner.loyaltyPoints += LOYALTY_POINTS_PER_TRANSFER;

@@ -16,7 +16,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { createUnits } from 'prisma-uow';
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import { schema } from '../../src/generated/uow/index.js';
-import { bankRepositories } from '../bank/models.js';
+import { bank } from '../bank/models.js';
 import { createBankServer } from './server.js';
 
 const url = process.env['DATABASE_URL'] ?? 'file:./dev.db';
@@ -24,7 +24,7 @@ const port = Number(process.env['PORT'] ?? 3000);
 const host = process.env['HOST'] ?? '127.0.0.1';
 
 const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) });
-const units = createUnits({ prisma, schema, repositories: bankRepositories });
+const units = createUnits({ prisma, schema, ...bank });
 
 if ((await prisma.account.count()) === 0) {
   await units.run((uow) => {

@@ -1,11 +1,11 @@
 import type { ClassMap, ModelMap, Schema } from '../unit-of-work/types.js';
 import type { UnitHooks } from '../unit-of-work/hooks.js';
-import { Units, type RepositoryFactories } from '../unit-of-work/units.js';
+import { Units, type AnyRepositoryFactories, type RepositoryFactories } from '../unit-of-work/units.js';
 import { MemoryBackend } from './memory-backend.js';
 import { MemoryStore, type Fixtures, type MemoryStoreOptions } from './memory-store.js';
 
 /** Options of {@link createMemoryUnits}. */
-export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> extends MemoryStoreOptions {
+export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M, C>, C extends ClassMap<M> = {}> extends MemoryStoreOptions {
   /** The `schema` export of the module the prisma-uow generator wrote. */
   readonly schema: Schema<M>;
   /** The rows the store starts with, by model: `{ User: [{ id: 1, name: 'Alice' }] }`. */
@@ -19,7 +19,7 @@ export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFact
 }
 
 /** What {@link createMemoryUnits} returns. */
-export interface MemoryUnits<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> {
+export interface MemoryUnits<M extends ModelMap, R extends AnyRepositoryFactories, C extends ClassMap<M> = {}> {
   /** Units of work over the store: the same type `createUnits` returns. */
   readonly units: Units<M, R, C>;
   /** The rows the units read and commit to, for setup and assertions. */
@@ -63,7 +63,7 @@ export interface MemoryUnits<M extends ModelMap, R extends RepositoryFactories<M
  * expect(store.rows('LedgerEntry')).toHaveLength(1);
  * ```
  */
-export function createMemoryUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}, C extends ClassMap<M> = {}>(
+export function createMemoryUnits<M extends ModelMap, R extends RepositoryFactories<M, C> = {}, C extends ClassMap<M> = {}>(
   options: MemoryUnitsOptions<M, R, C>,
 ): MemoryUnits<M, R, C> {
   const { schema } = options;

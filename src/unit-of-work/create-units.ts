@@ -9,7 +9,7 @@ import type { RepositoryFactories, UnitOptions } from './unit-types.js';
 import { Units } from './units.js';
 
 /** Options of {@link createUnits}. */
-export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> {
+export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M, C>, C extends ClassMap<M> = {}> {
   /** A `PrismaClient` (any driver adapter) generated from the same schema as `schema`. */
   readonly prisma: PrismaClientLike;
   /** The `schema` export of the module the prisma-uow generator wrote. */
@@ -57,7 +57,7 @@ function withLog(strategy: FlushStrategy, log: ((entry: FlushLogEntry) => void) 
  * }); // one transaction writes the change here
  * ```
  */
-export function createUnits<M extends ModelMap, R extends RepositoryFactories<M> = {}, C extends ClassMap<M> = {}>(
+export function createUnits<M extends ModelMap, R extends RepositoryFactories<M, C> = {}, C extends ClassMap<M> = {}>(
   options: UnitsOptions<M, R, C>,
 ): Units<M, R, C> {
   const { prisma, schema } = options;

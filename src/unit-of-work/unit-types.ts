@@ -14,7 +14,13 @@ import type { CommitPreview, UnitStatus } from './unit-of-work.js';
  */
 
 /** Factories of the application's own repositories, by the name they get on the unit. */
-export type RepositoryFactories<M extends ModelMap> = Record<string, (uow: UnitOfWork<M>) => unknown>;
+export type RepositoryFactories<M extends ModelMap, C extends ClassMap<M> = {}> = Record<string, (uow: UnitOfWork<M, {}, C>) => unknown>;
+
+/**
+ * Any repository factories: what unit types accept. `createUnits` checks factories against the
+ * unit they will receive ({@link RepositoryFactories}); types that only carry them do not need to.
+ */
+export type AnyRepositoryFactories = Record<string, (uow: never) => unknown>;
 
 /** The `$`-members every unit has (named so they never clash with a model's repository). */
 export interface UnitControls<M extends ModelMap = ModelMap> {
@@ -41,7 +47,7 @@ export interface UnitControls<M extends ModelMap = ModelMap> {
  * A unit of work: one repository per model (`uow.account`, `uow.ledgerEntry`), the application's
  * own repositories, and {@link UnitControls}.
  */
-export type UnitOfWork<M extends ModelMap, R extends RepositoryFactories<M> = {}, C extends ClassMap<M> = {}> = {
+export type UnitOfWork<M extends ModelMap, R extends AnyRepositoryFactories = {}, C extends ClassMap<M> = {}> = {
   readonly [N in keyof M & string as DelegateName<N>]: N extends keyof C ? Repository<M, N, EntityOf<M, N, C>> : Repository<M, N>;
 } & { readonly [K in keyof R]: ReturnType<R[K]> } & UnitControls<M>;
 

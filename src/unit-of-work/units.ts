@@ -7,7 +7,7 @@ import { HookSet, type UnitHooks } from './hooks.js';
 import { withRetry } from './retry.js';
 import type { ClassMap, ModelMap, Schema } from './types.js';
 import { UnitOfWorkCore } from './unit-of-work.js';
-import type { RepositoryFactories, RunOptions, UnitOfWork, UnitOptions } from './unit-types.js';
+import type { AnyRepositoryFactories, RunOptions, UnitOfWork, UnitOptions } from './unit-types.js';
 
 /** Makes the backend of one unit from the unit's options. @internal */
 export type BackendFactory = (options: UnitOptions) => UnitBackend;
@@ -16,7 +16,7 @@ export type BackendFactory = (options: UnitOptions) => UnitBackend;
 export type TransactionRunner = <T>(options: UnitOptions, body: (backend: UnitBackend) => Promise<T>) => Promise<T>;
 
 /** How a factory of units is put together (by `createUnits` or `createMemoryUnits`). @internal */
-export interface UnitsConfig<M extends ModelMap, R extends RepositoryFactories<M>, C extends ClassMap<M> = {}> {
+export interface UnitsConfig<M extends ModelMap, R extends AnyRepositoryFactories, C extends ClassMap<M> = {}> {
   readonly schema: Schema<M>;
   /** Domain classes whose methods and accessors tracked objects of each model get. */
   readonly classes?: C | undefined;
@@ -43,7 +43,7 @@ export function coreOf(uow: object): UnitOfWorkCore {
  * Inside `run`, the unit is also reachable from anywhere down the call stack through
  * {@link Units.current} (AsyncLocalStorage), and a nested `run` joins it.
  */
-export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}, in out C extends ClassMap<M> = {}> {
+export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in out C extends ClassMap<M> = {}> {
   private readonly models: SchemaInfo;
   private readonly order: CommitOrder;
   private readonly proto: object;
@@ -75,8 +75,8 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}, in
     }
     for (const [name, factory] of Object.entries(this.config.repositories ?? {})) {
       Object.defineProperty(proto, name, {
-        get(this: UnitOfWork<M>) {
-          return cache(this, name, () => factory(this));
+        get(this: UnitOfWork<M, {}, C>) {
+          return cache(this, name, () => (factory as (uow: UnitOfWork<M, {}, C>) => unknown)(this));
         },
       });
     }
@@ -197,4 +197,4 @@ export class Units<M extends ModelMap, R extends RepositoryFactories<M> = {}, in
   }
 }
 
-export type { RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-types.js';
+export type { AnyRepositoryFactories, RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-types.js';

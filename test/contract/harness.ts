@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { createMemoryUnits, createUnits, type FixtureRow, type FlushStrategyName, type MemoryStore, type Units } from 'prisma-uow';
+import { createMemoryUnits, createUnits, type FixtureRow, type FlushStrategyName, type MemoryStore } from 'prisma-uow';
 import type { FixtureChanges } from 'prisma-uow';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank, type BankUnits } from '../../examples/bank/models.js';
 import { schema as testSchema, type Models } from '../generated/sqlite/uow/index.js';
 import { BACKENDS, openDatabase, skipBackend, type BackendName, type TestDatabase } from '../support/databases.js';
 
@@ -12,7 +12,7 @@ import { BACKENDS, openDatabase, skipBackend, type BackendName, type TestDatabas
  */
 
 export type TestModels = Models;
-export type TestUnits = Units<TestModels, typeof bankRepositories>;
+export type TestUnits = BankUnits<TestModels>;
 export type ModelName = keyof TestModels & string;
 export type PlainRow = Record<string, unknown>;
 
@@ -97,7 +97,7 @@ function databaseTarget(backend: BackendName, strategy: FlushStrategyName): Data
     (target.db.other as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
   beforeAll(async () => {
     target.db = await openDatabase(backend);
-    target.units = createUnits({ prisma: target.db.prisma, schema: target.db.schema, repositories: bankRepositories, strategy });
+    target.units = createUnits({ prisma: target.db.prisma, schema: target.db.schema, ...bank, strategy });
   });
   beforeEach(async () => {
     await target.db.reset();
@@ -128,7 +128,7 @@ function memoryTarget(): Target {
   const reset = async () => {
     ({ units: target.units, store } = createMemoryUnits({
       schema: testSchema,
-      repositories: bankRepositories,
+      ...bank,
       onStatement: (statement) => void log.push(statement),
     }));
     log.length = 0;

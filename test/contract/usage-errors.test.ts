@@ -45,13 +45,13 @@ contract(
       await t.units.run(async (uow) => {
         const a = await uow.account.get(ids.aliceAccount);
         const u = await uow.user.get(ids.alice);
-        expect(() => ((a as Record<string, unknown>)['balance'] = 'lots')).toThrow(usage('INVALID_VALUE', { field: 'balance' }));
+        expect(() => ((a as unknown as Record<string, unknown>)['balance'] = 'lots')).toThrow(usage('INVALID_VALUE', { field: 'balance' }));
         expect(() => ((u as Record<string, unknown>)['loyaltyPoints'] = 1.5)).toThrow(usage('INVALID_VALUE', { field: 'loyaltyPoints' }));
         expect(() => ((u as Record<string, unknown>)['name'] = null)).toThrow(usage('INVALID_VALUE', { field: 'name' }));
         expect(() => ((u as Record<string, unknown>)['nmae'] = 'typo')).toThrow(usage('UNKNOWN_FIELD', { field: 'nmae' }));
         expect(() => uow.user.add({} as never)).toThrow(usage('MISSING_FIELD', { field: 'name' }));
         expect(() => uow.account.add({ ownerId: ids.alice, balance: 'NaN-ish' } as never)).toThrow(usage('INVALID_VALUE'));
-        expect(() => ((a as Record<string, unknown>)['version'] = 9)).toThrow(usage('INVALID_ARGUMENT', { field: 'version' }));
+        expect(() => ((a as unknown as Record<string, unknown>)['version'] = 9)).toThrow(usage('INVALID_ARGUMENT', { field: 'version' }));
         await expect(uow.account.find({ select: { id: true } } as never)).rejects.toThrow(UsageError);
       });
       expect(t.writes()).toEqual([]);

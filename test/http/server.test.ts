@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Decimal } from '@prisma/client/runtime/client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryUnits, createUnits, type MemoryStore, type UnitHooks } from 'prisma-uow';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank } from '../../examples/bank/models.js';
 import { LOYALTY_POINTS_PER_TRANSFER } from '../../examples/bank/transfer.js';
 import type { TransferNotification } from '../../examples/http/bank-service.js';
 import { createBankServer, type BankUnits } from '../../examples/http/server.js';
@@ -37,7 +37,7 @@ function memoryBackend(): Backend {
     async fresh(hooks) {
       const created = createMemoryUnits({
         schema: testSchema,
-        repositories: bankRepositories,
+        ...bank,
         hooks,
         fixtures: {
           User: [{ id: 1, name: 'Alice' }, { id: 2, name: 'Bob' }],
@@ -68,7 +68,7 @@ function sqliteBackend(): Backend {
       const bob = await db.other.user.create({ data: { name: 'Bob' } });
       const a = await db.other.account.create({ data: { ownerId: alice.id, balance: 100 } });
       const b = await db.other.account.create({ data: { ownerId: bob.id, balance: 50 } });
-      const units = createUnits({ prisma: db.prisma, schema: db.schema, repositories: bankRepositories, hooks });
+      const units = createUnits({ prisma: db.prisma, schema: db.schema, ...bank, hooks });
       return { units, alice: a.id, bob: b.id };
     },
     accounts: async () =>

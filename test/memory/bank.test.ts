@@ -1,7 +1,7 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { describe, expect, it } from 'vitest';
 import { TransferRejectedError } from '../../examples/bank/domain.js';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank as bankSetup } from '../../examples/bank/models.js';
 import { LOYALTY_POINTS_PER_TRANSFER, transfer } from '../../examples/bank/transfer.js';
 import { schema } from '../../src/generated/uow/index.js';
 import { ConcurrencyConflictError } from '../../src/index.js';
@@ -11,7 +11,7 @@ import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
 function bank() {
   return createMemoryUnits({
     schema,
-    repositories: bankRepositories,
+    ...bankSetup,
     fixtures: {
       User: [
         { id: 1, name: 'Alice' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withdraw, money } from '../../examples/bank/domain.js';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { money } from '../../examples/bank/domain.js';
+import { bank as bankSetup } from '../../examples/bank/models.js';
 import { schema } from '../../src/generated/uow/index.js';
 import { UsageError } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function bank() {
   return createMemoryUnits({
     schema,
-    repositories: bankRepositories,
+    ...bankSetup,
     fixtures: { User: [{ id: 1, name: 'Alice' }], Account: [{ id: 1, ownerId: 1, balance: 100 }] },
   });
 }
@@ -20,7 +20,7 @@ describe('interactive and retried units on the in-memory store', () => {
     const { units, store } = bank();
     await units.run(
       async (uow) => {
-        withdraw(await uow.account.get(1, { lock: 'update' }), money(10));
+        (await uow.account.get(1, { lock: 'update' })).withdraw(money(10));
         const [again] = await uow.account.find({ where: { id: 1 } }, { lock: 'update' });
         expect(again!.balance.toNumber()).toBe(90); // the identity map hands back the same object
       },
@@ -36,14 +36,14 @@ describe('interactive and retried units on the in-memory store', () => {
       async (uow) => {
         const account = await uow.account.get(1, { lock: 'update' });
         await sleep(10);
-        withdraw(account, money(10));
+        account.withdraw(money(10));
       },
       { interactive: true },
     );
     const plain = units.run(
       async (uow) => {
         attempts++;
-        withdraw(await uow.account.get(1), money(20));
+        (await uow.account.get(1)).withdraw(money(20));
       },
       { retry: 3 },
     );
@@ -59,7 +59,7 @@ describe('interactive and retried units on the in-memory store', () => {
     await expect(
       units.run(
         async (uow) => {
-          withdraw(await uow.account.get(1), money(10));
+          (await uow.account.get(1)).withdraw(money(10));
           uow.user.add({ name: 'Bob' });
           throw new Error('changed my mind');
         },

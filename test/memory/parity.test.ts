@@ -1,8 +1,8 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank, type BankUnits } from '../../examples/bank/models.js';
 import { transfer } from '../../examples/bank/transfer.js';
-import { DatabaseError, createUnits, type FlushStrategyName, type Units } from '../../src/index.js';
+import { DatabaseError, createUnits, type FlushStrategyName } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
 import type { Models } from '../generated/sqlite/uow/index.js';
 import { openDatabase, type TestDatabase } from '../support/databases.js';
@@ -14,7 +14,7 @@ import { openDatabase, type TestDatabase } from '../support/databases.js';
  * P2010 (raw query failed): for it the codes are not compared.
  */
 
-type Bank = Units<Models, typeof bankRepositories>;
+type Bank = BankUnits<Models>;
 type Row = Record<string, unknown>;
 
 const fixtures = {
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 async function both(strategy: FlushStrategyName, flow: (units: Bank) => Promise<unknown>): Promise<[Outcome, Outcome]> {
-  const { units: memoryUnits, store } = createMemoryUnits({ schema: db.schema, fixtures, repositories: bankRepositories });
+  const { units: memoryUnits, store } = createMemoryUnits({ schema: db.schema, fixtures, ...bank });
   const memory = await outcome(
     () => flow(memoryUnits),
     async () => Object.fromEntries(MODELS.map((m) => [m, comparable(store.rows(m) as Row[])])),
@@ -72,7 +72,7 @@ async function both(strategy: FlushStrategyName, flow: (units: Bank) => Promise<
   await p.shape.createMany({ data: fixtures.Shape });
   const delegates = db.prisma as unknown as Record<string, { findMany(args: object): Promise<Row[]> }>;
   const sqlite = await outcome(
-    () => flow(createUnits({ prisma: db.prisma, schema: db.schema, repositories: bankRepositories, strategy })),
+    () => flow(createUnits({ prisma: db.prisma, schema: db.schema, ...bank, strategy })),
     async () => Object.fromEntries(await Promise.all(MODELS.map(async (m) => [m, comparable(await delegates[db.schema.models[m]!.delegate]!.findMany({ orderBy: { id: 'asc' } }))]))),
   );
   return [memory, sqlite];

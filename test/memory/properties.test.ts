@@ -2,7 +2,7 @@ import { Decimal } from '@prisma/client/runtime/client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TransferRejectedError } from '../../examples/bank/domain.js';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank as bankSetup } from '../../examples/bank/models.js';
 import { transfer } from '../../examples/bank/transfer.js';
 import { schema } from '../../src/generated/uow/index.js';
 import { ConcurrencyConflictError } from '../../src/index.js';
@@ -13,7 +13,7 @@ const ACCOUNTS = 4;
 function bank() {
   return createMemoryUnits({
     schema,
-    repositories: bankRepositories,
+    ...bankSetup,
     fixtures: {
       User: [{ id: 1, name: 'Alice' }, { id: 2, name: 'Bob' }],
       Account: Array.from({ length: ACCOUNTS }, (_, i) => ({ id: i + 1, ownerId: (i % 2) + 1, balance: 100 })),

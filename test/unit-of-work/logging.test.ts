@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUnits, DatabaseError, type FlushLogEntry } from 'prisma-uow';
-import { bankRepositories } from '../../examples/bank/models.js';
+import { bank } from '../../examples/bank/models.js';
 import { transfer } from '../../examples/bank/transfer.js';
 import { BACKENDS, openDatabase, skipBackend, type TestDatabase } from '../support/databases.js';
 
@@ -16,7 +16,7 @@ for (const backend of BACKENDS) {
 
     it('reports each step the commit sent, with the statements the database received', async () => {
       const log: FlushLogEntry[] = [];
-      const units = createUnits({ prisma: db.prisma, schema: db.schema, repositories: bankRepositories, log: (e) => log.push(e) });
+      const units = createUnits({ prisma: db.prisma, schema: db.schema, ...bank, log: (e) => log.push(e) });
       const a = await db.other.user.create({ data: { name: 'A', accounts: { create: { balance: 10 } } }, include: { accounts: true } });
       const b = await db.other.user.create({ data: { name: 'B', accounts: { create: { balance: 10 } } }, include: { accounts: true } });
       db.clearStatements();
