@@ -1,3 +1,4 @@
+import type { UpdateChange } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
 
 /**
@@ -25,14 +26,8 @@ export type RowCheck =
   /** No check: the rows were inserted by this same commit. */
   | 'none';
 
-/** One row of an {@link UpdateStep}. */
-export interface UpdateRow {
-  readonly entity: number;
-  readonly key: Readonly<Row>;
-  readonly set: Readonly<Row>;
-  readonly original: Readonly<Row>;
-  readonly version?: unknown;
-}
+/** One row of an {@link UpdateStep}: the change set's update, without its model. */
+export type UpdateRow = Omit<UpdateChange, 'model'>;
 
 /** Update the same set of columns, each row to its own values. */
 export interface UpdateStep {
