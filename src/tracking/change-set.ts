@@ -123,38 +123,43 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
     if (state.status !== 'managed') continue;
     const { values, changed } = read(state);
     finals.set(state, values);
-    const links = linkedValues(state);
-    const set: Row = {};
-    for (const name of changed) set[name] = values[name];
-    for (const [name, value] of Object.entries(links)) {
-      const field = state.info.fields.get(name)!;
-      if (value instanceof PendingKey || !valuesEqual(field, value, state.base[name])) set[name] = value;
-      else delete set[name];
+    let set: Row | undefined;
+    let names = changed;
+    if (changed.length > 0) {
+      set = {};
+      for (const name of changed) set[name] = values[name];
     }
-    const names = Object.keys(set);
-    if (names.length === 0) continue;
+    if (state.refs) {
+      set ??= {};
+      for (const [name, value] of Object.entries(linkedValues(state))) {
+        const field = state.info.fields.get(name)!;
+        if (value instanceof PendingKey || !valuesEqual(field, value, state.base[name])) set[name] = value;
+        else delete set[name];
+      }
+      names = Object.keys(set);
+    }
+    if (set === undefined || names.length === 0) continue;
     const versionField = state.info.versionField;
+    const key = pick(state.base, state.info.primaryKey);
+    const original = pick(state.base, names);
+    const model = state.info.name;
     updates.push(
-      Object.freeze({
-        model: state.info.name,
-        entity: state.id,
-        key: Object.freeze(pick(state.base, state.info.primaryKey)),
-        set: Object.freeze(set),
-        original: Object.freeze(pick(state.base, names)),
-        ...(versionField !== undefined ? { version: state.base[versionField] } : {}),
-      }),
+      Object.freeze(
+        versionField === undefined
+          ? { model, entity: state.id, key, set, original }
+          : { model, entity: state.id, key, set, original, version: state.base[versionField] },
+      ),
     );
   }
   for (const state of tracked.removed) {
     if (state.status !== 'removed') continue;
     const versionField = state.info.versionField;
+    const key = pick(state.base, state.info.primaryKey);
+    const model = state.info.name;
     deletes.push(
-      Object.freeze({
-        model: state.info.name,
-        entity: state.id,
-        key: Object.freeze(pick(state.base, state.info.primaryKey)),
-        ...(versionField !== undefined ? { version: state.base[versionField] } : {}),
-      }),
+      Object.freeze(
+        versionField === undefined ? { model, entity: state.id, key } : { model, entity: state.id, key, version: state.base[versionField] },
+      ),
     );
   }
   return { changes: Object.freeze({ inserts, updates, deletes }), finals };
