@@ -15,6 +15,8 @@
  * @module
  */
 
+import { classifyDatabaseError, type DatabaseErrorKind } from './database-errors.js';
+
 /** A primary key as the user gives it: one value, or an object for composite keys. */
 export type KeyValue = unknown;
 
@@ -123,13 +125,20 @@ export class ConcurrencyConflictError extends UnitOfWorkError {
   }
 }
 
-/** The database rejected a statement of the commit. The transaction was rolled back. */
+/**
+ * The database rejected a statement of the commit. The transaction was rolled back. `kind` says
+ * what went wrong the same way whatever the database and whichever strategy sent the statement;
+ * `cause` is Prisma's or the driver's own error.
+ */
 export class DatabaseError extends UnitOfWorkError {
   override name = 'DatabaseError';
   /** The statement (SQL text or Prisma operation) that failed, when known. */
   readonly statement: string | undefined;
+  /** `unique`, `foreign-key`, `not-null`, `serialization`, `deadlock`, `busy`, ... (see {@link DatabaseErrorKind}). */
+  readonly kind: DatabaseErrorKind;
   constructor(message: string, context: ErrorContext & { statement?: string | undefined }) {
     super(message, context);
     this.statement = context.statement;
+    this.kind = classifyDatabaseError(context.cause);
   }
 }

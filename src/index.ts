@@ -24,6 +24,7 @@ export {
   type KeyValue,
   type UsageErrorCode,
 } from './errors.js';
+export { classifyDatabaseError, type DatabaseErrorKind } from './database-errors.js';
 export type { FlushLogEntry } from './flush/strategies/logging.js';
 export type { FlushStrategyName } from './flush/strategy.js';
 export type {

@@ -16,6 +16,7 @@ it('exports exactly the public runtime API', () => {
     'UnitOfWorkError',
     'Units',
     'UsageError',
+    'classifyDatabaseError',
     'createMemoryUnits',
     'createUnits',
     'defineSchema',

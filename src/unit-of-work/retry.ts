@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { classifyDatabaseError } from '../database-errors.js';
 import { ConcurrencyConflictError } from '../errors.js';
 
 /**
@@ -23,23 +24,6 @@ export interface RetryOptions {
   readonly onRetry?: (error: unknown, attempt: number) => void;
 }
 
-/** Codes that mean "another transaction got in the way; the same work may succeed now". */
-const TRANSIENT_CODES = new Set(['P2034', '40001', '40P01', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
-const TRANSIENT_MESSAGES = /could not serialize access|deadlock detected|database is locked|SQLITE_BUSY|write conflict or a deadlock/i;
-
-function* causes(error: unknown): Generator<Record<string, unknown>> {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current !== null && typeof current === 'object' && !seen.has(current)) {
-    seen.add(current);
-    const record = current as Record<string, unknown>;
-    yield record;
-    const meta = record['meta'] as Record<string, unknown> | undefined;
-    const adapterError = meta?.['driverAdapterError'] as Record<string, unknown> | undefined;
-    current = record['cause'] ?? adapterError?.['cause'] ?? adapterError;
-  }
-}
-
 /**
  * True for errors a retry can cure: {@link ConcurrencyConflictError}, PostgreSQL serialization
  * failures (40001) and deadlocks (40P01), Prisma's P2034, and SQLite busy/locked.
@@ -51,15 +35,8 @@ function* causes(error: unknown): Generator<Record<string, unknown>> {
  */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof ConcurrencyConflictError) return true;
-  for (const cause of causes(error)) {
-    for (const key of ['code', 'originalCode', 'sqlState']) {
-      const code = cause[key];
-      if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
-    }
-    const message = cause['message'];
-    if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
-  }
-  return false;
+  const kind = classifyDatabaseError(error);
+  return kind === 'serialization' || kind === 'deadlock' || kind === 'busy';
 }
 
 /** @internal */

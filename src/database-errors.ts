@@ -1,0 +1,108 @@
+/**
+ * Reading driver and Prisma errors: the same failure reaches us as a Prisma code (`P2002`), a
+ * driver-adapter kind (`UniqueConstraintViolation`), a SQLSTATE (`23505`) or a SQLite code
+ * (`SQLITE_CONSTRAINT_UNIQUE`), depending on the database and on whether Prisma or raw SQL sent
+ * the statement. This module maps them all to one {@link DatabaseErrorKind}.
+ *
+ * @module
+ */
+
+/** What kind of failure a database reported. */
+export type DatabaseErrorKind =
+  | 'unique'
+  | 'foreign-key'
+  | 'not-null'
+  | 'check'
+  | 'value-too-long'
+  | 'serialization'
+  | 'deadlock'
+  | 'busy'
+  | 'connection'
+  | 'timeout'
+  | 'other';
+
+/** Every object in an error's `cause` chain, Prisma's driver-adapter details included. @internal */
+export function* causeChain(error: unknown): Generator<Record<string, unknown>> {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current !== null && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const record = current as Record<string, unknown>;
+    yield record;
+    const meta = record['meta'] as Record<string, unknown> | undefined;
+    if (meta && typeof meta === 'object') yield meta;
+    const adapterError = meta?.['driverAdapterError'] as Record<string, unknown> | undefined;
+    current = record['cause'] ?? adapterError?.['cause'] ?? adapterError;
+  }
+}
+
+const BY_CODE: Readonly<Record<string, DatabaseErrorKind>> = {
+  P2002: 'unique',
+  '23505': 'unique',
+  SQLITE_CONSTRAINT_UNIQUE: 'unique',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
+  UniqueConstraintViolation: 'unique',
+  P2003: 'foreign-key',
+  '23503': 'foreign-key',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign-key',
+  ForeignKeyConstraintViolation: 'foreign-key',
+  P2011: 'not-null',
+  '23502': 'not-null',
+  SQLITE_CONSTRAINT_NOTNULL: 'not-null',
+  NullConstraintViolation: 'not-null',
+  '23514': 'check',
+  SQLITE_CONSTRAINT_CHECK: 'check',
+  P2000: 'value-too-long',
+  '22001': 'value-too-long',
+  LengthMismatch: 'value-too-long',
+  P2034: 'serialization',
+  '40001': 'serialization',
+  TransactionWriteConflict: 'serialization',
+  '40P01': 'deadlock',
+  SQLITE_BUSY: 'busy',
+  SQLITE_BUSY_SNAPSHOT: 'busy',
+  SQLITE_LOCKED: 'busy',
+  P1001: 'connection',
+  P1017: 'connection',
+  '57P01': 'connection',
+  ECONNRESET: 'connection',
+  ECONNREFUSED: 'connection',
+  P2028: 'timeout',
+  P1008: 'timeout',
+  SocketTimeout: 'timeout',
+};
+
+const BY_MESSAGE: readonly (readonly [RegExp, DatabaseErrorKind])[] = [
+  [/unique constraint/i, 'unique'],
+  [/foreign key constraint/i, 'foreign-key'],
+  [/not.null constraint|null value in column/i, 'not-null'],
+  [/could not serialize access|write conflict/i, 'serialization'],
+  [/deadlock detected/i, 'deadlock'],
+  [/database is locked|SQLITE_BUSY/i, 'busy'],
+  [/terminating connection|connection (?:terminated|closed|reset)|server closed the connection/i, 'connection'],
+  [/transaction already closed|expired transaction|timed out/i, 'timeout'],
+];
+
+/**
+ * The kind of a database failure, from anywhere in its cause chain.
+ *
+ * @example
+ * ```ts
+ * classifyDatabaseError(prismaError); // 'unique' for P2002, 23505 or SQLITE_CONSTRAINT_UNIQUE
+ * ```
+ */
+export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
+  const chain = [...causeChain(error)];
+  for (const cause of chain) {
+    for (const key of ['code', 'originalCode', 'kind', 'sqlState']) {
+      const code = cause[key];
+      if (typeof code === 'string' && BY_CODE[code]) return BY_CODE[code];
+    }
+  }
+  for (const cause of chain) {
+    const message = cause['message'];
+    if (typeof message !== 'string') continue;
+    for (const [pattern, kind] of BY_MESSAGE) if (pattern.test(message)) return kind;
+  }
+  return 'other';
+}
