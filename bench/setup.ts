@@ -75,6 +75,18 @@ class Counter {
   }
 }
 
+/** BEGIN, the work, COMMIT (ROLLBACK when the work throws), through the counted `exec`. */
+async function inTransaction(exec: Exec, fn: (exec: Exec) => Promise<void>): Promise<void> {
+  await exec('BEGIN');
+  try {
+    await fn(exec);
+    await exec('COMMIT');
+  } catch (error) {
+    await exec('ROLLBACK');
+    throw error;
+  }
+}
+
 async function postgresDriver(db: TestDatabase, counter: Counter): Promise<{ raw: RawDriver; version: string }> {
   // The captured client's adapter sets search_path to the test namespace: reuse it.
   const [{ schema } = { schema: '' }] = await db.prisma.$queryRaw<{ schema: string }[]>`SELECT current_schema() AS schema`;
@@ -90,16 +102,7 @@ async function postgresDriver(db: TestDatabase, counter: Counter): Promise<{ raw
   const raw: RawDriver = {
     exec,
     rows: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as T[],
-    transaction: async (fn) => {
-      await exec('BEGIN');
-      try {
-        await fn(exec);
-        await exec('COMMIT');
-      } catch (error) {
-        await exec('ROLLBACK');
-        throw error;
-      }
-    },
+    transaction: (fn) => inTransaction(exec, fn),
     close: () => client.end(),
   };
   return { raw, version: `PostgreSQL ${version}` };
@@ -123,16 +126,7 @@ async function sqliteDriver(db: TestDatabase, counter: Counter): Promise<{ raw: 
   const raw: RawDriver = {
     exec,
     rows: async <T>(sql: string, params: readonly unknown[] = []) => sqlite.prepare(sql).all(...(params as unknown[])) as T[],
-    transaction: async (fn) => {
-      await exec('BEGIN');
-      try {
-        await fn(exec);
-        await exec('COMMIT');
-      } catch (error) {
-        await exec('ROLLBACK');
-        throw error;
-      }
-    },
+    transaction: (fn) => inTransaction(exec, fn),
     close: async () => {
       sqlite.close();
     },
