@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Decimal } from '@prisma/client/runtime/client';
+import { defaultLiteral } from '../metadata/default-literal.js';
 import type { DefaultLiteral, FieldMetadata, ModelMetadata } from '../metadata/types.js';
 import { MemoryStoreError } from './store-error.js';
 
@@ -75,28 +75,6 @@ function generate(model: ModelMetadata, field: FieldMetadata, name: string, coun
   }
 }
 
-function literal(field: FieldMetadata, value: DefaultLiteral): unknown {
-  switch (field.kind) {
-    case 'Decimal':
-      return new Decimal(value as Decimal.Value);
-    case 'BigInt':
-      return BigInt(value as string | number);
-    case 'Int':
-    case 'Float':
-      return Number(value);
-    case 'Boolean':
-      return value === true || value === 'true';
-    case 'DateTime':
-      return new Date(String(value));
-    case 'Json':
-      return typeof value === 'string' ? JSON.parse(value) : value;
-    case 'Bytes':
-      return new Uint8Array(Buffer.from(String(value), 'base64'));
-    default:
-      return String(value);
-  }
-}
-
 /**
  * The value an insert stores in `field` when it gives none, or `undefined` when the schema has
  * no default for it. Sequences continue from their counter; `now()` and `@updatedAt` use `now`
@@ -112,7 +90,7 @@ export function defaultFor(model: ModelMetadata, field: FieldMetadata, counters:
   if (fallback !== undefined && 'function' in fallback) return generate(model, field, fallback.function, counters, now);
   if (fallback !== undefined) {
     const { value } = fallback;
-    return Array.isArray(value) ? value.map((v: DefaultLiteral) => literal(field, v)) : literal(field, value as DefaultLiteral);
+    return Array.isArray(value) ? value.map((v: DefaultLiteral) => defaultLiteral(field, v)) : defaultLiteral(field, value as DefaultLiteral);
   }
   if (field.isUpdatedAt) return new Date(now.getTime());
   if (field.default !== 'none') {

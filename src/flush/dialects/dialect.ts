@@ -1,5 +1,6 @@
 import type { Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 
 /**
@@ -16,6 +17,8 @@ export interface SqlDialect {
   readonly name: 'postgresql' | 'sqlite';
   /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
   supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
+  /** Multi-row INSERTs of prepared rows, returning the generated columns (aliased to field names). */
+  inserts(insert: PreparedInsert, model: ModelMetadata): Sql[];
   updates(step: UpdateStep, model: ModelMetadata): Sql[];
   deletes(step: DeleteStep, model: ModelMetadata): Sql[];
 }

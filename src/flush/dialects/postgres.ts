@@ -1,5 +1,6 @@
 import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
 
@@ -136,8 +137,23 @@ function comparable(field: FieldMetadata, expr: string): string {
   return field.kind === 'Json' ? `${expr}::jsonb` : expr;
 }
 
+function generatedColumns(insert: PreparedInsert): Sql {
+  return insert.generated.length === 0
+    ? raw('1 AS "_"')
+    : raw(insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', '));
+}
+
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
+  inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
+    const columns = insert.columns.map((f, i) => column(`c${i}`, f, model, insert.rows.map((r) => r[f.name])));
+    const names = insert.columns.map((f) => quote(f.column)).join(', ');
+    const arrays = join(
+      columns.map((c) => sql`${c.values}::${raw(c.type)}[]`),
+      ', ',
+    );
+    return [sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM unnest(${arrays}) RETURNING ${generatedColumns(insert)}`];
+  },
   supports(_model, fields) {
     return fields.every((f) => !f.isList);
   },

@@ -1,5 +1,6 @@
 import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { chunk, fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
 
@@ -45,6 +46,16 @@ function comparable(field: FieldMetadata, expr: string): string {
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
+  inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
+    const names = insert.columns.map((f) => quote(f.column)).join(', ');
+    const back =
+      insert.generated.length === 0 ? '1 AS "_"' : insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', ');
+    const rows = insert.rows.map((r) => insert.columns.map((f) => bind(f, r[f.name])));
+    const perChunk = Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / Math.max(1, insert.columns.length)));
+    return chunk(rows, perChunk).map(
+      (part) => sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) VALUES ${valuesList(part)} RETURNING ${raw(back)}`,
+    );
+  },
   supports(_model, fields) {
     return fields.every((f) => !f.isList);
   },

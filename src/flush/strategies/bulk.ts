@@ -5,6 +5,7 @@ import type { Row } from '../../tracking/entity.js';
 import { identityOf } from '../../tracking/keys.js';
 import { fieldOf, type SqlDialect } from '../dialects/dialect.js';
 import type { FlushStrategy, StepContext } from '../strategy.js';
+import { fromDatabase, prepareInsert } from '../insert-rows.js';
 import { groupedStrategy } from './grouped.js';
 import { conflict } from './prisma-values.js';
 
@@ -33,13 +34,30 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
   return {
     name: 'bulk',
     describe(step, model) {
-      if (step.op === 'insert') return groupedStrategy.describe(step, model);
+      if (step.op === 'insert') {
+        const prepared = prepareInsert(model, step.rows.map((r) => r.values));
+        return prepared && dialect.supports(model, prepared.columns)
+          ? dialect.inserts(prepared, model).map(text)
+          : groupedStrategy.describe(step, model);
+      }
       const keys = model.primaryKey.map((name) => fieldOf(model, name));
       const fields = step.op === 'update' ? [...keys, ...step.fields.map((name) => fieldOf(model, name))] : keys;
       if (!dialect.supports(model, fields)) return groupedStrategy.describe(step, model);
       return (step.op === 'update' ? dialect.updates(step, model) : dialect.deletes(step, model)).map(text);
     },
-    insert: groupedStrategy.insert,
+    async insert(step, ctx) {
+      const prepared = prepareInsert(ctx.model, step.rows.map((r) => r.values));
+      if (!prepared || !dialect.supports(ctx.model, prepared.columns)) return groupedStrategy.insert(step, ctx);
+      const back = await run(dialect.inserts(prepared, ctx.model), ctx);
+      if (back.length !== prepared.rows.length) {
+        throw new Error(`prisma-uow internal error: inserted ${prepared.rows.length} ${ctx.model.name} rows, the database returned ${back.length}`);
+      }
+      return prepared.rows.map((row, i) => {
+        const stored: Row = { ...row };
+        for (const field of prepared.generated) stored[field.name] = fromDatabase(field, back[i]![field.name]);
+        return stored;
+      });
+    },
     async update(step, ctx) {
       const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.update(step, ctx);
