@@ -9,10 +9,6 @@ import type { FieldMetadata, ScalarKind } from '../metadata/types.js';
  * @module
  */
 
-function isDecimalLike(value: unknown): value is { toFixed(): string } {
-  return Decimal.isDecimal(value);
-}
-
 function decimalEqual(a: unknown, b: unknown): boolean {
   if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return a.equals(b);
   try {
@@ -106,4 +102,3 @@ export function cloneLeaf<T>(value: T): T {
   return value;
 }
 
-export { isDecimalLike };
