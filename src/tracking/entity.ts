@@ -46,18 +46,18 @@ export interface EntityHost {
 let nextId = 1;
 
 /**
- * Freezes a snapshot row, and its nested values (`Json`, lists) deeply, so that objects read
- * from a tracked row after its unit ended cannot change the snapshot.
+ * Freezes the nested values (`Json`, lists) of a committed snapshot deeply, so that objects read
+ * from a tracked row after its unit ended cannot change the snapshot. The row itself needs no
+ * freezing: it is only reachable through the tracked object's proxy, which never writes to it.
  *
  * @internal
  */
 export function sealSnapshot(info: ModelInfo, row: Row): Row {
-  if (Object.isFrozen(row)) return row;
   for (const name of info.nestedFields) {
     const value = row[name];
     if (value !== null && typeof value === 'object') freeze(value, true);
   }
-  return Object.freeze(row);
+  return row;
 }
 
 /** @internal */

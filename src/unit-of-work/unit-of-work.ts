@@ -109,7 +109,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const identity = identityOf(info.meta, row);
     const existing = identity === undefined ? undefined : this.identity.get(info.name, identity);
     if (existing) return existing.status === 'removed' ? undefined : existing;
-    const state = new EntityState(info, this, Object.freeze(row), 'managed', identity);
+    const state = new EntityState(info, this, row, 'managed', identity);
     states.set(state.proxy, state);
     this.identity.add(state);
     return state;
