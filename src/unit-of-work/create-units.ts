@@ -36,6 +36,21 @@ export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<
    * reads, use Prisma's own `log: ['query']`.
    */
   readonly log?: (entry: FlushLogEntry) => void;
+  /**
+   * PostgreSQL schema of the tables, when the adapter was given one (`new PrismaPg(config, {
+   * schema })`) and it is not on the connection's `search_path`: the SQL the unit writes itself
+   * (bulk statements, row locks) then names `"schema"."table"`. Models with `@@schema` keep theirs.
+   */
+  readonly postgresSchema?: string;
+}
+
+/** The metadata with every model's table qualified by `postgresSchema` (unless `@@schema` set one). */
+function inSchema<M extends ModelMap>(schema: Schema<M>, postgresSchema: string | undefined): Schema<M> {
+  if (postgresSchema === undefined) return schema;
+  const models = Object.fromEntries(
+    Object.entries(schema.models).map(([name, model]) => [name, model.schema ? model : { ...model, schema: postgresSchema }]),
+  );
+  return Object.freeze({ ...schema, models }) as Schema<M>;
 }
 
 function withLog(strategy: FlushStrategy, log: ((entry: FlushLogEntry) => void) | undefined): FlushStrategy {
@@ -60,7 +75,8 @@ function withLog(strategy: FlushStrategy, log: ((entry: FlushLogEntry) => void) 
 export function createUnits<M extends ModelMap, R extends RepositoryFactories<M, C> = {}, C extends ClassMap<M> = {}>(
   options: UnitsOptions<M, R, C>,
 ): Units<M, R, C> {
-  const { prisma, schema } = options;
+  const { prisma } = options;
+  const schema = inSchema(options.schema, options.postgresSchema);
   const settings = (unit: UnitOptions) => ({
     strategy: withLog(strategyFor(unit.strategy ?? options.strategy, schema.provider), options.log),
     transaction: { ...options.transaction, ...unit.transaction },
