@@ -108,32 +108,25 @@ async function checkUpdates(bench: BenchDatabase, work: Work): Promise<void> {
   }
 }
 
-const sumCheck = checkUpdates;
+/** A scenario that sets the balance of N accounts, with `balance(id)` giving each new value. */
+function updateScenario(id: Scenario['id'], title: string, balance: (accountId: number) => string, samePatch: boolean): Scenario {
+  return {
+    id,
+    title,
+    async reset(bench, n) {
+      await resetAccounts(bench);
+      await vacuum(bench);
+      const keys = await accountKeys(bench, n);
+      return { updates: keys.map((k) => ({ ...k, balance: balance(k.id) })), samePatch, inserts: [], deletes: [] };
+    },
+    check: checkUpdates,
+  };
+}
 
 /** The three flush scenarios. */
 export const SCENARIOS: readonly Scenario[] = [
-  {
-    id: 'distinct',
-    title: 'distinct-value updates',
-    async reset(bench, n) {
-      await resetAccounts(bench);
-      await vacuum(bench);
-      const keys = await accountKeys(bench, n);
-      return { updates: keys.map((k) => ({ ...k, balance: distinctBalance(k.id) })), samePatch: false, inserts: [], deletes: [] };
-    },
-    check: sumCheck,
-  },
-  {
-    id: 'same',
-    title: 'same patch on every row',
-    async reset(bench, n) {
-      await resetAccounts(bench);
-      await vacuum(bench);
-      const keys = await accountKeys(bench, n);
-      return { updates: keys.map((k) => ({ ...k, balance: '42.50' })), samePatch: true, inserts: [], deletes: [] };
-    },
-    check: sumCheck,
-  },
+  updateScenario('distinct', 'distinct-value updates', distinctBalance, false),
+  updateScenario('same', 'same patch on every row', () => '42.50', true),
   {
     id: 'mixed',
     title: 'mixed unit (N/10 inserts, N/2 updates, N/10 deletes)',
