@@ -9,6 +9,8 @@
  * - `--quick`: N = 100,1000 and smaller tracking tables (10x fewer rows).
  * - `--db postgresql` / `--db sqlite`: one backend only (default both).
  * - `--runs 7`: timed runs per measurement, at least 5 (default 5).
+ * - `--systems sql,uow-bulk` / `--scenarios distinct,mixed`: a subset, for working on one
+ *   number; such a partial run writes only `bench/results/partial.md`, never `latest.*`.
  *
  * @example
  * ```sh
@@ -42,8 +44,21 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     db: { type: 'string' },
     runs: { type: 'string' },
+    systems: { type: 'string' },
+    scenarios: { type: 'string' },
   },
 });
+
+function subset<T extends { readonly id: string }>(all: readonly T[], flag: string | undefined, what: string): readonly T[] {
+  if (flag === undefined) return all;
+  const ids = flag.split(',');
+  const unknown = ids.filter((id) => !all.some((item) => item.id === id));
+  if (unknown.length > 0) throw new Error(`unknown ${what} ${unknown.join(', ')}; one of ${all.map((item) => item.id).join(', ')}`);
+  return all.filter((item) => ids.includes(item.id));
+}
+const systems = subset(SYSTEMS, flags.systems, '--systems');
+const scenarios = subset(SCENARIOS, flags.scenarios, '--scenarios');
+const partial = flags.systems !== undefined || flags.scenarios !== undefined;
 
 const ns = (flags.n ?? (flags.quick ? '100,1000' : '100,1000,10000')).split(',').map((s) => Number(s.replaceAll('_', '')));
 if (ns.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--n takes integers ≥ 10, got ${flags.n}`);
@@ -77,9 +92,9 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
     for (const n of ns) {
       log(`${name}: seeding ${n} accounts`);
       await seedAccounts(bench, n);
-      for (const scenario of SCENARIOS) {
+      for (const scenario of scenarios) {
         let baseline: number | undefined;
-        for (const system of SYSTEMS) {
+        for (const system of systems) {
           let work: Work | undefined;
           const measurement = await measure({
             runs,
@@ -115,6 +130,7 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
         }
       }
     }
+    if (partial) return results;
     log(`${name}: seeding ${trackingRows.commit} accounts for the tracking measurements`);
     await seedAccounts(bench, trackingRows.commit);
     results.load = await measureLoad(bench, trackingRows.load, runs);
@@ -159,6 +175,12 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(dir, { recursive: true });
   const date = results.startedAt.toISOString().slice(0, 10);
+  if (partial) {
+    await writeFile(`${dir}partial.md`, markdown);
+    process.stdout.write(`${markdown}\n`);
+    log(`partial run (--systems/--scenarios): wrote bench/results/partial.md only, in ${(results.durationMs / 1000).toFixed(0)} s`);
+    return;
+  }
   await writeFile(`${dir}flush-${date}.md`, markdown);
   await writeFile(`${dir}latest.md`, markdown);
   await writeFile(`${dir}latest.svg`, renderSvg(results));
