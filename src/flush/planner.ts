@@ -100,6 +100,22 @@ function planModelInserts(
   return { steps, links };
 }
 
+/**
+ * The grouping key of an update: its column names, sorted, joined by NUL. Most updates change
+ * one column or list several already in order, so the key is usually built without sorting.
+ */
+function columnsKey(set: Readonly<Row>): string {
+  let key: string | undefined;
+  let previous = '';
+  for (const name in set) {
+    if (key === undefined) key = name;
+    else if (name > previous) key += `\u0000${name}`;
+    else return Object.keys(set).sort().join('\u0000');
+    previous = name;
+  }
+  return key ?? '';
+}
+
 function updateSteps(schema: SchemaMetadata, models: readonly string[], updates: readonly UpdateChange[], linking: boolean): UpdateStep[] {
   const steps: UpdateStep[] = [];
   const byModel = groupBy(updates, (u) => u.model);
@@ -107,7 +123,7 @@ function updateSteps(schema: SchemaMetadata, models: readonly string[], updates:
     const list = byModel.get(model);
     if (!list) continue;
     const meta = schema.models[model]!;
-    const groups = groupBy(list, (u) => Object.keys(u.set).sort().join('\u0000'));
+    const groups = groupBy(list, (u) => columnsKey(u.set));
     for (const [fieldsKey, rows] of groups) {
       const sorted: UpdateRow[] = linking ? rows : [...rows].sort((a, b) => compareKeys(meta.primaryKey, a.key, b.key));
       steps.push(

@@ -94,8 +94,18 @@ export interface TrackedChanges {
   readonly removed: Iterable<EntityState>;
 }
 
-/** New values of each object, as the commit will leave them. @internal */
-export type FinalValues = Map<EntityState, Row>;
+/**
+ * New values of each touched object, as the commit will leave them: `values[i]` of `states[i]`,
+ * and whether the commit updates that row (its version, if any, goes up by one). Parallel arrays,
+ * so that a commit of many rows allocates nothing per row here.
+ *
+ * @internal
+ */
+export interface FinalValues {
+  readonly states: EntityState[];
+  readonly values: Row[];
+  readonly updated: boolean[];
+}
 
 /**
  * Finishes the drafts of every touched object and lists the inserts, updates (changed columns
@@ -109,20 +119,24 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
   const inserts: InsertChange[] = [];
   const updates: UpdateChange[] = [];
   const deletes: DeleteChange[] = [];
-  const finals: FinalValues = new Map();
+  const finals: FinalValues = { states: [], values: [], updated: [] };
+  const final = (state: EntityState, values: Row, updated: boolean) => {
+    finals.states.push(state);
+    finals.values.push(values);
+    finals.updated.push(updated);
+  };
 
   for (const state of tracked.added) {
     if (state.status !== 'new') continue;
     const { values } = read(state);
     const row: Row = { ...values, ...linkedValues(state) };
     for (const name of Object.keys(row)) if (row[name] === undefined) delete row[name];
-    finals.set(state, values);
+    final(state, values, false);
     inserts.push(Object.freeze({ model: state.info.name, entity: state.id, values: Object.freeze(row) }));
   }
   for (const state of tracked.dirty) {
     if (state.status !== 'managed') continue;
     const { values, changed } = read(state);
-    finals.set(state, values);
     let set: Row | undefined;
     let names = changed;
     if (changed.length > 0) {
@@ -138,7 +152,9 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
       }
       names = Object.keys(set);
     }
-    if (set === undefined || names.length === 0) continue;
+    const updated = set !== undefined && names.length > 0;
+    final(state, values, updated);
+    if (set === undefined || !updated) continue;
     const versionField = state.info.versionField;
     const key = pick(state.base, state.info.primaryKey);
     const original = pick(state.base, names);

@@ -238,7 +238,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       if (!isEmptyChangeSet(changes)) {
         inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
       }
-      this.applyCommitted(changes, finals, inserted);
+      this.applyCommitted(finals, inserted);
       this.state = 'committed';
       written = this.hooks.has('afterCommit') ? describeChanges(schema, changes, inserted) : [];
     } catch (error) {
@@ -251,13 +251,14 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   }
 
   /** After a commit: snapshots take the committed values (generated keys, new versions, links). */
-  private applyCommitted(changes: ChangeSet, finals: FinalValues, inserted: ReadonlyMap<number, Row>): void {
-    const updated = new Set(changes.updates.map((u) => u.entity));
-    for (const [state, values] of finals) {
+  private applyCommitted(finals: FinalValues, inserted: ReadonlyMap<number, Row>): void {
+    const { states, values, updated } = finals;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i]!;
       const stored = inserted.get(state.id);
-      let next: Row = stored ? { ...values, ...stored } : values;
+      let next: Row = stored ? { ...values[i], ...stored } : values[i]!;
       const versionField = state.info.versionField;
-      if (!stored && versionField !== undefined && updated.has(state.id)) {
+      if (!stored && versionField !== undefined && updated[i]) {
         if (Object.isFrozen(next)) next = { ...next };
         next[versionField] = (next[versionField] as number) + 1;
       }
@@ -268,7 +269,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
         state.status = 'managed';
       }
     }
-    for (const state of finals.keys()) if (state.refs) this.applyLinks(state);
+    for (const state of states) if (state.refs) this.applyLinks(state);
   }
 
   /** After a commit: foreign keys set through links (`child.parent = node`) take the linked keys. */

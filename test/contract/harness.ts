@@ -65,6 +65,9 @@ export interface DatabaseTarget extends Target {
 /** The statement's verb (`UPDATE` for `WITH ... UPDATE ...`), upper-cased. */
 export function verbOf(sql: string): string {
   const text = sql.trim();
+  // A write inside a CTE (`WITH ..., w AS (UPDATE ...) SELECT ...`) is what the statement does.
+  const inner = /^WITH\b/i.test(text) ? /\bAS\s*(?:MATERIALIZED\s*)?\(\s*(INSERT|UPDATE|DELETE)\b/i.exec(text)?.[1] : undefined;
+  if (inner) return inner.toUpperCase();
   const main = /^WITH\b/i.test(text) ? /\)\s*(INSERT|UPDATE|DELETE|SELECT)\b(?![^]*\)\s*(INSERT|UPDATE|DELETE|SELECT)\b)/i.exec(text)?.[1] : /^\w+/.exec(text)?.[0];
   return (main ?? '').toUpperCase();
 }

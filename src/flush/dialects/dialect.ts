@@ -5,9 +5,9 @@ import type { DeleteStep, UpdateStep } from '../plan.js';
 
 /**
  * A SQL dialect of the `bulk` strategy: how one update or delete step becomes one statement (or
- * a few, where bind-parameter limits force chunks). Every statement returns the primary keys of
- * the rows it wrote (aliased to field names), so the rows missing from the result are exactly
- * those that failed their concurrency check: the check costs no second statement.
+ * a few, where bind-parameter limits force chunks). Every statement says which rows it wrote
+ * (see {@link SqlDialect.reports}), so the rows that failed their concurrency check are known
+ * from the same statement: the check costs no second statement.
  *
  * Statements are built only with `Prisma.sql`/`Prisma.join`: values are always bound parameters.
  *
@@ -15,6 +15,12 @@ import type { DeleteStep, UpdateStep } from '../plan.js';
  */
 export interface SqlDialect {
   readonly name: 'postgresql' | 'sqlite';
+  /**
+   * What an update or delete statement returns: the primary keys of the rows it wrote
+   * (`'written'`, aliased to field names), or the 1-based positions in the step of the rows it
+   * did not write (`'unwritten'`, column `row`: nothing comes back when nothing conflicts).
+   */
+  readonly reports: 'written' | 'unwritten';
   /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
   supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
   /** Multi-row INSERTs of prepared rows, returning the generated columns (aliased to field names). */

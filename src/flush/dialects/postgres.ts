@@ -3,25 +3,28 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
+import { postgresArrayLiteral, sameText } from './postgres-values.js';
 
 /**
  * PostgreSQL: one statement per step whatever the number of rows. Each column travels as ONE
- * bound array, unnested into a derived table that the target joins on its primary key:
+ * bound array (an array literal, see `postgres-values.ts`), unnested into a derived table that
+ * the target joins on its primary key; a column whose rows all get the same value is bound once
+ * (`"balance" = $3::numeric`):
  *
  * ```sql
- * WITH d AS MATERIALIZED (
- *   SELECT b.* FROM "Account" AS t
- *   JOIN (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v) AS b ON t."id" = b.k0
- *   ORDER BY t."id" FOR NO KEY UPDATE OF t)
- * UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
- * FROM d WHERE t."id" = d.k0 AND t."version" = d.v
- * RETURNING t."id" AS "id"
+ * WITH b AS (SELECT * FROM unnest($1::int4[], $2::numeric[], $3::int4[]) WITH ORDINALITY AS b(k0, s0, v, i)),
+ *   d AS MATERIALIZED (SELECT b.* FROM "Account" AS t JOIN b ON t."id" = b.k0 ORDER BY t."id" FOR NO KEY UPDATE OF t),
+ *   w AS (UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
+ *         FROM d WHERE t."id" = d.k0 AND t."version" = d.v RETURNING d.i)
+ * SELECT b.i::int4 AS "row" FROM b WHERE NOT EXISTS (SELECT FROM w WHERE w.i = b.i)
  * ```
  *
  * `d` locks the rows in primary-key order before any is written, whatever join order the
  * planner picks, so two commits touching the same rows wait for each other instead of
- * deadlocking. The statement text depends only on the columns, never on the row count, and the
- * parameter count is the column count (far below PostgreSQL's 65,535 limit).
+ * deadlocking. The statement returns only the rows it did NOT write (the concurrency check
+ * failed, or the row is gone): nothing when the commit has no conflict. The statement text
+ * depends only on the columns, never on the row count, and the parameter count is the column
+ * count (far below PostgreSQL's 65,535 limit).
  *
  * @module
  */
@@ -78,33 +81,32 @@ export function postgresType(field: FieldMetadata, model: ModelMetadata): string
   return DEFAULT_TYPES[field.kind] ?? 'text';
 }
 
-/**
- * One array element as text: the driver types a whole array by its first element, so every
- * element is sent in the same, unambiguous text form and PostgreSQL casts it.
- */
-export function postgresElement(field: FieldMetadata, value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (field.kind === 'Json') return JSON.stringify(value);
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
-  return String(value);
+/** One column of a step: N values bound as one array literal, or one value when all are equal. */
+type Column =
+  | { readonly alias: string; readonly type: string; readonly literal: string }
+  | { readonly alias: string; readonly type: string; readonly constant: string | null };
+
+function column(alias: string, field: FieldMetadata, model: ModelMetadata, values: readonly unknown[], fold = false): Column {
+  const type = postgresType(field, model);
+  const same = fold ? sameText(field, values) : undefined;
+  return same ? { alias, type, constant: same.text } : { alias, type, literal: postgresArrayLiteral(field, values) };
 }
 
-interface Column {
-  readonly alias: string;
-  readonly type: string;
-  readonly values: (string | null)[];
+/** How a statement reads a column: `d.<alias>` for an array, the bound value for a constant. */
+function valueOf(c: Column, bound = 'd'): Sql {
+  return 'literal' in c ? raw(`${bound}.${c.alias}`) : sql`${c.constant}::${raw(c.type)}`;
 }
 
-function column(alias: string, field: FieldMetadata, model: ModelMetadata, values: unknown[]): Column {
-  return { alias, type: postgresType(field, model), values: values.map((v) => postgresElement(field, v)) };
-}
-
-function derivedTable(columns: readonly Column[]): Sql {
-  return join(
-    columns.map((c) => sql`unnest(${c.values}::${raw(c.type)}[]) AS ${raw(c.alias)}`),
-    ', ',
-  );
+/** The array columns as `unnest(...)` arguments, and their aliases. */
+function arrays(columns: readonly Column[]): { args: Sql; aliases: string[] } {
+  const bound = columns.filter((c): c is Extract<Column, { literal: string }> => 'literal' in c);
+  return {
+    args: join(
+      bound.map((c) => sql`${c.literal}::${raw(c.type)}[]`),
+      ', ',
+    ),
+    aliases: bound.map((c) => c.alias),
+  };
 }
 
 function keyColumns(model: ModelMetadata, rows: readonly { key: Readonly<Record<string, unknown>> }[]): Column[] {
@@ -116,25 +118,30 @@ function keyJoin(model: ModelMetadata, bound = 'd'): string {
 }
 
 /**
- * The `WITH d AS (...)` prefix: the bound rows joined to their target rows, which are locked in
- * primary-key order (`ORDER BY` under `FOR ... OF t`) before the statement writes any of them.
- * Updates lock `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, which does not block
- * inserts of rows referencing these (their foreign-key checks take `FOR KEY SHARE`); deletes
- * lock `FOR UPDATE`.
+ * Wraps one UPDATE or DELETE (`write`, which reads the locked rows as `d` and must end with
+ * `RETURNING d.i`) in the statement every bulk write uses:
+ *
+ * - `b`: the bound rows, numbered (`i`, from 1) in the step's order;
+ * - `d`: those rows joined to their targets, which are locked in primary-key order (`ORDER BY`
+ *   under `FOR ... OF t`) before any is written, whatever join order the planner picks; updates
+ *   lock `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, which does not block inserts of
+ *   rows referencing these (their foreign-key checks take `FOR KEY SHARE`); deletes lock
+ *   `FOR UPDATE`;
+ * - `w`: the write, with its per-row concurrency check;
+ * - the result: the numbers of the bound rows that were NOT written (missing, or changed by
+ *   someone else). A commit without conflicts gets no rows back.
  */
-function lockedRows(model: ModelMetadata, columns: readonly Column[], mode: 'NO KEY UPDATE' | 'UPDATE'): Sql {
+function guardedWrite(model: ModelMetadata, columns: readonly Column[], mode: 'NO KEY UPDATE' | 'UPDATE', write: Sql): Sql {
   const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN (SELECT ${derivedTable(columns)}) AS b ON ${raw(
+  const { args, aliases } = arrays(columns);
+  const bound = sql`SELECT * FROM unnest(${args}) WITH ORDINALITY AS b(${raw([...aliases, 'i'].join(', '))})`;
+  return sql`WITH b AS (${bound}), d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN b ON ${raw(
     keyJoin(model, 'b'),
-  )} ORDER BY ${raw(keys)} FOR ${raw(mode)} OF t) `;
+  )} ORDER BY ${raw(keys)} FOR ${raw(mode)} OF t), w AS (${write}) SELECT b.i::int4 AS "row" FROM b WHERE NOT EXISTS (SELECT FROM w WHERE w.i = b.i)`;
 }
 
-function returning(model: ModelMetadata): Sql {
-  return raw(model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', '));
-}
-
-function comparable(field: FieldMetadata, expr: string): string {
-  return field.kind === 'Json' ? `${expr}::jsonb` : expr;
+function comparable(field: FieldMetadata, expr: Sql): Sql {
+  return field.kind === 'Json' ? sql`${expr}::jsonb` : expr;
 }
 
 function generatedColumns(insert: PreparedInsert): Sql {
@@ -145,11 +152,11 @@ function generatedColumns(insert: PreparedInsert): Sql {
 
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
+  reports: 'unwritten',
   inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
-    const columns = insert.columns.map((f, i) => column(`c${i}`, f, model, insert.rows.map((r) => r[f.name])));
     const names = insert.columns.map((f) => quote(f.column)).join(', ');
     const arrays = join(
-      columns.map((c) => sql`${c.values}::${raw(c.type)}[]`),
+      insert.columns.map((f) => sql`${postgresArrayLiteral(f, insert.rows.map((r) => r[f.name]))}::${raw(postgresType(f, model))}[]`),
       ', ',
     );
     return [sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM unnest(${arrays}) RETURNING ${generatedColumns(insert)}`];
@@ -160,26 +167,31 @@ export const postgresDialect: SqlDialect = {
   updates(step: UpdateStep, model: ModelMetadata): Sql[] {
     const fields = step.fields.map((name) => fieldOf(model, name));
     const columns = keyColumns(model, step.rows);
-    const sets: string[] = [];
-    const checks: string[] = [keyJoin(model)];
+    const sets: Sql[] = [];
+    const checks: Sql[] = [raw(keyJoin(model))];
     fields.forEach((field, i) => {
-      columns.push(column(`s${i}`, field, model, step.rows.map((r) => r.set[field.name])));
-      sets.push(`${quote(field.column)} = d.s${i}`);
+      const set = column(`s${i}`, field, model, step.rows.map((r) => r.set[field.name]), true);
+      columns.push(set);
+      sets.push(sql`${raw(quote(field.column))} = ${valueOf(set)}`);
       if (step.check === 'original') {
-        columns.push(column(`o${i}`, field, model, step.rows.map((r) => r.original[field.name])));
-        checks.push(`${comparable(field, `t.${quote(field.column)}`)} IS NOT DISTINCT FROM ${comparable(field, `d.o${i}`)}`);
+        const original = column(`o${i}`, field, model, step.rows.map((r) => r.original[field.name]), true);
+        columns.push(original);
+        checks.push(sql`${comparable(field, raw(`t.${quote(field.column)}`))} IS NOT DISTINCT FROM ${comparable(field, valueOf(original))}`);
       }
     });
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
     if (version) {
       columns.push(column('v', version, model, step.rows.map((r) => r.version)));
-      sets.push(`${quote(version.column)} = t.${quote(version.column)} + 1`);
-      checks.push(`t.${quote(version.column)} = d.v`);
+      sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
+      checks.push(raw(`t.${quote(version.column)} = d.v`));
     }
     return [
-      sql`${lockedRows(model, columns, 'NO KEY UPDATE')}UPDATE ${raw(tableName(model))} AS t SET ${raw(sets.join(', '))} FROM d WHERE ${raw(
-        checks.join(' AND '),
-      )} RETURNING ${returning(model)}`,
+      guardedWrite(
+        model,
+        columns,
+        'NO KEY UPDATE',
+        sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')} RETURNING d.i`,
+      ),
     ];
   },
   deletes(step: DeleteStep, model: ModelMetadata): Sql[] {
@@ -191,9 +203,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      sql`${lockedRows(model, columns, 'UPDATE')}DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(
-        checks.join(' AND '),
-      )} RETURNING ${returning(model)}`,
+      guardedWrite(model, columns, 'UPDATE', sql`DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(checks.join(' AND '))} RETURNING d.i`),
     ];
   },
 };
@@ -203,7 +213,7 @@ export const postgresDialect: SqlDialect = {
  * `uow.account.get(id, { lock: 'update' })` inside an interactive unit.
  *
  * ```sql
- * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT unnest($1::int4[])) ORDER BY t."id" FOR NO KEY UPDATE
+ * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT * FROM unnest($1::int4[])) ORDER BY t."id" FOR NO KEY UPDATE
  * ```
  *
  * `FOR NO KEY UPDATE` is what the later UPDATE needs, and still lets other transactions insert
@@ -212,7 +222,7 @@ export const postgresDialect: SqlDialect = {
 export function postgresLockStatement(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[]): Sql {
   const columns = keyColumns(model, keys.map((key) => ({ key })));
   const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN (SELECT ${derivedTable(
-    columns,
-  )}) ORDER BY ${raw(target)} FOR NO KEY UPDATE`;
+  return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN (SELECT * FROM unnest(${arrays(columns).args})) ORDER BY ${raw(
+    target,
+  )} FOR NO KEY UPDATE`;
 }

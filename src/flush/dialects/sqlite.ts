@@ -46,6 +46,7 @@ function comparable(field: FieldMetadata, expr: string): string {
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
+  reports: 'written',
   inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
     const names = insert.columns.map((f) => quote(f.column)).join(', ');
     const back =

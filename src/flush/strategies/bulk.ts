@@ -11,9 +11,9 @@ import { conflict } from './prisma-values.js';
 
 /**
  * `bulk`: one SQL statement per plan step (chunked only at the database's bind-parameter limit).
- * Inserts use Prisma's `createManyAndReturn` (one multi-row `INSERT ... RETURNING`, Prisma
- * applies schema defaults); updates and deletes use the dialect's statements, whose `RETURNING`
- * doubles as the concurrency check.
+ * Inserts are the dialect's multi-row INSERTs (Prisma's `createManyAndReturn` where Prisma must
+ * compute a default, see `insert-rows.ts`); updates and deletes use the dialect's statements,
+ * whose result doubles as the concurrency check.
  */
 
 async function run(sqls: readonly object[], ctx: StepContext): Promise<Row[]> {
@@ -22,9 +22,19 @@ async function run(sqls: readonly object[], ctx: StepContext): Promise<Row[]> {
   return out;
 }
 
-function missing(model: ModelMetadata, expected: readonly { key: Readonly<Row>; version?: unknown }[], written: readonly Row[]): ConflictingRow[] {
-  if (written.length === expected.length) return [];
-  const done = new Set(written.map((r) => identityOf(model, r)));
+type StepRow = { readonly key: Readonly<Row>; readonly version?: unknown };
+
+/** The rows of a step that its statements did not write, from what they returned. */
+function missing(dialect: SqlDialect, model: ModelMetadata, expected: readonly StepRow[], returned: readonly Row[]): ConflictingRow[] {
+  if (dialect.reports === 'unwritten') {
+    return returned.map(({ row }) => {
+      const r = expected[Number(row) - 1];
+      if (!r) throw new Error(`prisma-uow internal error: ${model.name} statement reported row ${String(row)} of ${expected.length}`);
+      return conflict(model, r.key, r.version);
+    });
+  }
+  if (returned.length === expected.length) return [];
+  const done = new Set(returned.map((r) => identityOf(model, r)));
   return expected.filter((r) => !done.has(identityOf(model, r.key))).map((r) => conflict(model, r.key, r.version));
 }
 
@@ -62,12 +72,12 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
       const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.update(step, ctx);
       const written = await run(dialect.updates(step, ctx.model), ctx);
-      return step.check === 'none' ? [] : missing(ctx.model, step.rows, written);
+      return step.check === 'none' ? [] : missing(dialect, ctx.model, step.rows, written);
     },
     async delete(step, ctx) {
       const fields = ctx.model.primaryKey.map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.delete(step, ctx);
-      return missing(ctx.model, step.rows, await run(dialect.deletes(step, ctx.model), ctx));
+      return missing(dialect, ctx.model, step.rows, await run(dialect.deletes(step, ctx.model), ctx));
     },
   };
 }

@@ -1,0 +1,75 @@
+import { Decimal } from '@prisma/client/runtime/client';
+import { describe, expect, it } from 'vitest';
+import { postgresArrayLiteral } from '../../src/flush/dialects/postgres-values.js';
+import type { FieldMetadata } from '../../src/metadata/types.js';
+import { contract, isUpdate, shapeData } from '../contract/harness.js';
+
+/**
+ * Values with the characters that array literals, JSON and SQL treat specially must arrive as
+ * written, whether a column travels as one array of N values or (all rows equal) as one value.
+ */
+const NASTY = ['', ' ', 'NULL', 'null', '"', '\\', '\\"', 'a,b', '{x}', '{"a":1}', "O'Brien", 'tab\there', 'line\nbreak', 'ünïcødé ✓', '  padded  '];
+const SAME_BYTES = new Uint8Array([0x5c, 0x22, 0x5c]);
+const NASTY_BYTES = [new Uint8Array([]), new Uint8Array([0x22, 0x5c, 0x00, 0x7b, 0x7d, 0x2c]), new Uint8Array([0xff])];
+
+function plain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return [...value];
+  if (Decimal.isDecimal(value)) return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return `${value}n`;
+  return value;
+}
+
+const plainRow = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
+
+describe('postgresArrayLiteral', () => {
+  const text = { kind: 'String', isList: false } as FieldMetadata;
+  const int = { kind: 'Int', isList: false } as FieldMetadata;
+
+  it('quotes and escapes text elements, leaves numbers bare, writes NULL for null', () => {
+    expect(postgresArrayLiteral(text, ['a', 'b"c', 'd\\e', null, 'NULL', ''])).toBe('{"a","b\\"c","d\\\\e",NULL,"NULL",""}');
+    expect(postgresArrayLiteral(int, [1, -2, null])).toBe('{1,-2,NULL}');
+    expect(postgresArrayLiteral(text, [])).toBe('{}');
+  });
+});
+
+contract('values with special characters', (t) => {
+  it('inserts and updates text, Json and Bytes with quotes, backslashes, braces, commas, NULL-like words and blanks', async () => {
+    const ids = await t.units.run((uow) =>
+      NASTY.map((s, i) => uow.shape.add({ ...shapeData(`s${i}`), text: s, textOpt: i % 2 ? null : s, json: { s, list: [s] }, bytes: NASTY_BYTES[i % 3]! } as never)),
+    );
+    expect((await t.rows('Shape')).map((r) => [r['text'], r['textOpt'], r['json']])).toEqual(
+      NASTY.map((s, i) => [s, i % 2 ? null : s, { s, list: [s] }]),
+    );
+
+    // Each row a different value (one array per column), then all rows one value (bound once).
+    const reversed = [...NASTY].reverse();
+    await t.units.run(async (uow) => {
+      const shapes = await uow.shape.find({ orderBy: { id: 'asc' } });
+      shapes.forEach((shape, i) => {
+        shape.text = reversed[i]!;
+        shape.textOpt = i % 2 ? reversed[i]! : null;
+        shape.json = { s: reversed[i]! };
+        shape.bytes = NASTY_BYTES[(i + 1) % 3]!;
+      });
+    });
+    expect((await t.rows('Shape')).map((r) => [r['text'], r['textOpt'], r['json'], plain(r['bytes'])])).toEqual(
+      reversed.map((s, i) => [s, i % 2 ? s : null, { s }, [...NASTY_BYTES[(i + 1) % 3]!]]),
+    );
+
+    t.clear();
+    const same = await t.units.run(async (uow) => {
+      const shapes = await uow.shape.find({ orderBy: { id: 'asc' } });
+      for (const shape of shapes) {
+        shape.text = '"\\,{}NULL';
+        shape.textOpt = 'NULL';
+        shape.bytes = SAME_BYTES;
+      }
+      return shapes;
+    });
+    if (t.db && t.strategy !== 'per-row') expect(t.writes().filter(isUpdate)).toHaveLength(1);
+    const rows = await t.rows('Shape');
+    expect(rows.map((r) => [r['text'], r['textOpt'], plain(r['bytes'])])).toEqual(ids.map(() => ['"\\,{}NULL', 'NULL', [...SAME_BYTES]]));
+    expect(rows.map(plainRow)).toEqual(same.map((s) => plainRow({ ...s })));
+  });
+});
