@@ -43,6 +43,26 @@ contract('optimistic concurrency', (t) => {
     expect((await t.rows('User'))[0]).toMatchObject({ name: 'Alicia', loyaltyPoints: 10 });
   });
 
+  it('in a many-row update, the error names exactly the rows that conflicted', async () => {
+    const ids = await seedBank(t);
+    const accounts: number[] = [];
+    for (let i = 0; i < 8; i++) accounts.push(((await t.insert('Account', { ownerId: ids.alice, balance: 10 + i })) as { id: number }).id);
+
+    const slow = t.units.begin();
+    for (const account of await slow.account.find({ where: { id: { in: accounts } } })) account.balance = account.balance.plus(1);
+    // Someone else changes accounts 2 and 6, and deletes account 4, after they were loaded.
+    await t.update('Account', { id: accounts[2]! }, { version: 1 });
+    await t.update('Account', { id: accounts[6]! }, { version: 3 });
+    await t.remove('Account', { id: accounts[4]! });
+    const error = await slow.$commit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConcurrencyConflictError);
+    expect((error as ConcurrencyConflictError).rows.map((r) => r.key)).toEqual([accounts[2], accounts[4], accounts[6]]);
+    expect((await t.rows('Account')).filter((a) => accounts.includes(a['id'] as number)).map((a) => String(a['balance']))).toEqual(
+      ['10', '11', '12', '13', '15', '16', '17'],
+    );
+
+  });
+
   it('deleting a row someone changed, or changing a row someone deleted, conflicts', async () => {
     const ids = await seedBank(t);
     const first = t.units.begin();
@@ -98,3 +118,24 @@ contract('optimistic concurrency', (t) => {
     expect(error).toBeInstanceOf(ConcurrencyConflictError);
   });
 });
+
+contract(
+  'optimistic concurrency of many-row deletes',
+  (t) => {
+    it('the error names exactly the rows that were already gone', async () => {
+      const ids = await seedBank(t);
+      const entries: number[] = [];
+      for (let i = 0; i < 5; i++) entries.push(((await t.insert('LedgerEntry', { fromId: ids.aliceAccount, toId: ids.bobAccount, amount: i + 1 })) as { id: number }).id);
+      const remover = t.units.begin();
+      for (const entry of await remover.ledgerEntry.find({ where: { id: { in: entries } } })) remover.ledgerEntry.remove(entry);
+      await t.remove('LedgerEntry', { id: entries[1]! });
+      await t.remove('LedgerEntry', { id: entries[3]! });
+      const gone = await remover.$commit().catch((e: unknown) => e);
+      expect((gone as ConcurrencyConflictError).rows.map((r) => r.key)).toEqual([entries[1], entries[3]]);
+      expect((await t.rows('LedgerEntry')).map((e) => e['id'])).toEqual([entries[0], entries[2], entries[4]]);
+    });
+  },
+  // `grouped` deletes with deleteMany, whose count cannot say which rows were missing: it names
+  // every row of a short batch (README, "Errors").
+  { strategies: ['bulk', 'per-row'] },
+);

@@ -16,11 +16,12 @@ import type { DeleteStep, UpdateStep } from '../plan.js';
 export interface SqlDialect {
   readonly name: 'postgresql' | 'sqlite';
   /**
-   * What an update or delete statement returns: the primary keys of the rows it wrote
-   * (`'written'`, aliased to field names), or the 1-based positions in the step of the rows it
-   * did not write (`'unwritten'`, column `row`: nothing comes back when nothing conflicts).
+   * What an update or delete statement returns: `'written'`, one row per row written with its
+   * primary key (aliased to field names); or `'count'`, a single row `{ written, rows }`: the
+   * number of rows written and, only when that is short of the step's rows, the 1-based
+   * positions in the step of those written (`null` otherwise).
    */
-  readonly reports: 'written' | 'unwritten';
+  readonly reports: 'written' | 'count';
   /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
   supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
   /** Multi-row INSERTs of prepared rows, returning the generated columns (aliased to field names). */

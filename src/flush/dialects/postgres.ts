@@ -12,19 +12,21 @@ import { postgresArrayLiteral, sameText } from './postgres-values.js';
  * (`"balance" = $3::numeric`):
  *
  * ```sql
- * WITH b AS (SELECT * FROM unnest($1::int4[], $2::numeric[], $3::int4[]) WITH ORDINALITY AS b(k0, s0, v, i)),
- *   d AS MATERIALIZED (SELECT b.* FROM "Account" AS t JOIN b ON t."id" = b.k0 ORDER BY t."id" FOR NO KEY UPDATE OF t),
+ * WITH d AS MATERIALIZED (
+ *     SELECT b.* FROM "Account" AS t
+ *     JOIN unnest($1::int4[], $2::numeric[], $3::int4[]) WITH ORDINALITY AS b(k0, s0, v, i) ON t."id" = b.k0
+ *     ORDER BY t."id" FOR NO KEY UPDATE OF t),
  *   w AS (UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
  *         FROM d WHERE t."id" = d.k0 AND t."version" = d.v RETURNING d.i)
- * SELECT b.i::int4 AS "row" FROM b WHERE NOT EXISTS (SELECT FROM w WHERE w.i = b.i)
+ * SELECT count(*)::int4 AS "written", CASE WHEN count(*) < $4::int8 THEN array_agg(w.i)::int4[] END AS "rows" FROM w
  * ```
  *
  * `d` locks the rows in primary-key order before any is written, whatever join order the
  * planner picks, so two commits touching the same rows wait for each other instead of
- * deadlocking. The statement returns only the rows it did NOT write (the concurrency check
- * failed, or the row is gone): nothing when the commit has no conflict. The statement text
- * depends only on the columns, never on the row count, and the parameter count is the column
- * count (far below PostgreSQL's 65,535 limit).
+ * deadlocking. The statement returns one row: the number of rows written and, only when some
+ * were not (their concurrency check failed, or they are gone), which ones were. The statement
+ * text depends only on the columns, never on the row count, and the parameter count is the
+ * column count plus one (far below PostgreSQL's 65,535 limit).
  *
  * @module
  */
@@ -121,23 +123,22 @@ function keyJoin(model: ModelMetadata, bound = 'd'): string {
  * Wraps one UPDATE or DELETE (`write`, which reads the locked rows as `d` and must end with
  * `RETURNING d.i`) in the statement every bulk write uses:
  *
- * - `b`: the bound rows, numbered (`i`, from 1) in the step's order;
- * - `d`: those rows joined to their targets, which are locked in primary-key order (`ORDER BY`
- *   under `FOR ... OF t`) before any is written, whatever join order the planner picks; updates
- *   lock `FOR NO KEY UPDATE`, the lock an UPDATE takes anyway, which does not block inserts of
- *   rows referencing these (their foreign-key checks take `FOR KEY SHARE`); deletes lock
- *   `FOR UPDATE`;
+ * - `d`: the bound rows, numbered (`i`, from 1, in the step's order), joined to their targets,
+ *   which are locked in primary-key order (`ORDER BY` under `FOR ... OF t`) before any is
+ *   written, whatever join order the planner picks. Updates lock `FOR NO KEY UPDATE`, the lock an
+ *   UPDATE takes anyway, which does not block inserts of rows referencing these (their
+ *   foreign-key checks take `FOR KEY SHARE`); deletes lock `FOR UPDATE`;
  * - `w`: the write, with its per-row concurrency check;
- * - the result: the numbers of the bound rows that were NOT written (missing, or changed by
- *   someone else). A commit without conflicts gets no rows back.
+ * - the result, one row: how many rows were written and, only when that is fewer than the step's
+ *   rows, the numbers of those written (the others failed their check, or are gone).
  */
-function guardedWrite(model: ModelMetadata, columns: readonly Column[], mode: 'NO KEY UPDATE' | 'UPDATE', write: Sql): Sql {
+function guardedWrite(model: ModelMetadata, columns: readonly Column[], rows: number, mode: 'NO KEY UPDATE' | 'UPDATE', write: Sql): Sql {
   const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
   const { args, aliases } = arrays(columns);
-  const bound = sql`SELECT * FROM unnest(${args}) WITH ORDINALITY AS b(${raw([...aliases, 'i'].join(', '))})`;
-  return sql`WITH b AS (${bound}), d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN b ON ${raw(
-    keyJoin(model, 'b'),
-  )} ORDER BY ${raw(keys)} FOR ${raw(mode)} OF t), w AS (${write}) SELECT b.i::int4 AS "row" FROM b WHERE NOT EXISTS (SELECT FROM w WHERE w.i = b.i)`;
+  const bound = sql`unnest(${args}) WITH ORDINALITY AS b(${raw([...aliases, 'i'].join(', '))})`;
+  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN ${bound} ON ${raw(keyJoin(model, 'b'))} ORDER BY ${raw(
+    keys,
+  )} FOR ${raw(mode)} OF t), w AS (${write}) SELECT count(*)::int4 AS "written", CASE WHEN count(*) < ${rows}::int8 THEN array_agg(w.i)::int4[] END AS "rows" FROM w`;
 }
 
 function comparable(field: FieldMetadata, expr: Sql): Sql {
@@ -152,7 +153,7 @@ function generatedColumns(insert: PreparedInsert): Sql {
 
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
-  reports: 'unwritten',
+  reports: 'count',
   inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
     const names = insert.columns.map((f) => quote(f.column)).join(', ');
     const arrays = join(
@@ -189,6 +190,7 @@ export const postgresDialect: SqlDialect = {
       guardedWrite(
         model,
         columns,
+        step.rows.length,
         'NO KEY UPDATE',
         sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')} RETURNING d.i`,
       ),
@@ -203,7 +205,7 @@ export const postgresDialect: SqlDialect = {
       checks.push(`t.${quote(version.column)} = d.v`);
     }
     return [
-      guardedWrite(model, columns, 'UPDATE', sql`DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(checks.join(' AND '))} RETURNING d.i`),
+      guardedWrite(model, columns, step.rows.length, 'UPDATE', sql`DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(checks.join(' AND '))} RETURNING d.i`),
     ];
   },
 };

@@ -26,12 +26,11 @@ type StepRow = { readonly key: Readonly<Row>; readonly version?: unknown };
 
 /** The rows of a step that its statements did not write, from what they returned. */
 function missing(dialect: SqlDialect, model: ModelMetadata, expected: readonly StepRow[], returned: readonly Row[]): ConflictingRow[] {
-  if (dialect.reports === 'unwritten') {
-    return returned.map(({ row }) => {
-      const r = expected[Number(row) - 1];
-      if (!r) throw new Error(`prisma-uow internal error: ${model.name} statement reported row ${String(row)} of ${expected.length}`);
-      return conflict(model, r.key, r.version);
-    });
+  if (dialect.reports === 'count') {
+    const [result] = returned;
+    if (Number(result?.['written']) === expected.length) return [];
+    const written = new Set(((result?.['rows'] ?? []) as unknown[]).map(Number));
+    return expected.filter((_, i) => !written.has(i + 1)).map((r) => conflict(model, r.key, r.version));
   }
   if (returned.length === expected.length) return [];
   const done = new Set(returned.map((r) => identityOf(model, r)));
