@@ -64,6 +64,11 @@ export function isEmptyChangeSet(changes: ChangeSet): boolean {
   return changes.inserts.length === 0 && changes.updates.length === 0 && changes.deletes.length === 0;
 }
 
+function hasFields(row: Readonly<Row>): boolean {
+  for (const _ in row) return true;
+  return false;
+}
+
 function pick(row: Readonly<Row>, names: readonly string[]): Row {
   const out: Row = {};
   for (const name of names) out[name] = row[name];
@@ -137,27 +142,22 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
   for (const state of tracked.dirty) {
     if (state.status !== 'managed') continue;
     const { values, changed } = read(state);
-    let set: Row | undefined;
-    let names = changed;
-    if (changed.length > 0) {
-      set = {};
-      for (const name of changed) set[name] = values[name];
-    }
+    let set = changed;
     if (state.refs) {
-      set ??= {};
+      set = changed ?? {};
       for (const [name, value] of Object.entries(linkedValues(state))) {
         const field = state.info.fields.get(name)!;
         if (value instanceof PendingKey || !valuesEqual(field, value, state.base[name])) set[name] = value;
         else delete set[name];
       }
-      names = Object.keys(set);
     }
-    const updated = set !== undefined && names.length > 0;
+    const updated = set !== undefined && hasFields(set);
     final(state, values, updated);
     if (set === undefined || !updated) continue;
     const versionField = state.info.versionField;
     const key = pick(state.base, state.info.primaryKey);
-    const original = pick(state.base, names);
+    const original: Row = {};
+    for (const name in set) original[name] = state.base[name];
     const model = state.info.name;
     updates.push(
       Object.freeze(

@@ -141,11 +141,12 @@ export class EntityState {
   }
 
   /**
-   * Ends tracking of the current changes: returns the new values and the fields whose value
-   * really changed (assigned or patched, then compared by value with the snapshot, so writing
-   * back the loaded value is no change). Objects never touched cost nothing.
+   * Ends tracking of the current changes: returns the new values and, in `changed`, the fields
+   * whose value really changed with their new values (assigned or patched, then compared by
+   * value with the snapshot, so writing back the loaded value is no change; `undefined` when
+   * none did). Objects never touched cost nothing.
    */
-  finish(): { values: Row; changed: string[] } {
+  finish(): { values: Row; changed: Row | undefined } {
     const result = this.collect(true);
     this.changes = undefined;
     this.nested = undefined;
@@ -153,7 +154,7 @@ export class EntityState {
   }
 
   /** Like {@link finish}, but leaves the changes in place: what a commit would write now (for previews). */
-  peek(): { values: Row; changed: string[] } {
+  peek(): { values: Row; changed: Row | undefined } {
     return this.collect(false);
   }
 
@@ -163,16 +164,16 @@ export class EntityState {
     this.nested = undefined;
   }
 
-  private collect(finishDrafts: boolean): { values: Row; changed: string[] } {
+  private collect(finishDrafts: boolean): { values: Row; changed: Row | undefined } {
     const { changes, nested, base } = this;
-    if (!changes && !nested) return { values: base, changed: [] };
+    if (!changes && !nested) return { values: base, changed: undefined };
     const values: Row = { ...base };
-    const changed: string[] = [];
+    let changed: Row | undefined;
     if (changes) {
       for (const name in changes) {
         const value = changes[name];
         values[name] = value;
-        if (!valuesEqual(this.info.fields.get(name)!, value, base[name])) changed.push(name);
+        if (!valuesEqual(this.info.fields.get(name)!, value, base[name])) (changed ??= {})[name] = value;
       }
     }
     if (nested) {
@@ -184,7 +185,7 @@ export class EntityState {
             })
           : current(draft);
         values[name] = value;
-        if ((patched || !finishDrafts) && !valuesEqual(this.info.fields.get(name)!, value, base[name])) changed.push(name);
+        if ((patched || !finishDrafts) && !valuesEqual(this.info.fields.get(name)!, value, base[name])) (changed ??= {})[name] = value;
       }
     }
     return { values, changed };

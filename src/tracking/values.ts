@@ -9,8 +9,23 @@ import type { FieldMetadata, ScalarKind } from '../metadata/types.js';
  * @module
  */
 
+/**
+ * Equality of two finite Decimals from their normalised parts (sign, exponent, base-1e7 digits),
+ * which decimal.js declares public: `a.equals(b)` converts `b` to a new Decimal on every call,
+ * and a commit compares every changed Decimal.
+ */
+function sameDecimal(a: Decimal, b: Decimal): boolean {
+  const da = a.d;
+  const db = b.d;
+  if (!da || !db) return a.equals(b); // NaN, ±Infinity
+  if (da[0] === 0 || db[0] === 0) return da[0] === db[0]; // zero: sign does not matter
+  if (a.s !== b.s || a.e !== b.e || da.length !== db.length) return false;
+  for (let i = 0; i < da.length; i++) if (da[i] !== db[i]) return false;
+  return true;
+}
+
 function decimalEqual(a: unknown, b: unknown): boolean {
-  if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return a.equals(b);
+  if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return sameDecimal(a, b);
   try {
     return new Decimal(a as Decimal.Value).equals(new Decimal(b as Decimal.Value));
   } catch {
