@@ -8,6 +8,7 @@
  * - `prisma-interactive`: one Prisma call per row in an interactive `$transaction`.
  * - `prisma-array`: one Prisma call per row in an array `$transaction([...])`.
  * - `uow-bulk`, `uow-grouped`, `uow-per-row`: prisma-uow with each flush strategy.
+ * - `mikro-orm`: MikroORM's `em.flush()` (bench/mikro-orm.ts), a peer unit of work.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@
  */
 import { Decimal } from '@prisma/client/runtime/client';
 import type { FlushStrategyName } from '../src/index.js';
+import { mikroOrmSystem } from './mikro-orm.js';
 import type { AccountUpdate, NewEntry, Work } from './scenarios.js';
 import type { BenchDatabase, Exec } from './setup.js';
 
@@ -171,4 +173,5 @@ export const SYSTEMS: readonly System[] = [
   uowSystem('bulk'),
   uowSystem('grouped'),
   uowSystem('per-row'),
+  mikroOrmSystem,
 ];
