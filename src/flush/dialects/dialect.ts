@@ -5,9 +5,9 @@ import type { DeleteStep, UpdateStep } from '../plan.js';
 
 /**
  * A SQL dialect of the `bulk` strategy: how one update or delete step becomes one statement (or
- * a few, where bind-parameter limits force chunks). Every statement says which rows it wrote
- * (see {@link SqlDialect.reports}), so the rows that failed their concurrency check are known
- * from the same statement: the check costs no second statement.
+ * a few, where bind-parameter limits force chunks). Every statement checks each row's version or
+ * original values itself and tells which rows it wrote ({@link WriteStatement}), so a commit
+ * without conflicts needs no second statement for the check.
  *
  * Statements are built only with `Prisma.sql`/`Prisma.join`: values are always bound parameters.
  *
@@ -15,19 +15,12 @@ import type { DeleteStep, UpdateStep } from '../plan.js';
  */
 export interface SqlDialect {
   readonly name: 'postgresql' | 'sqlite';
-  /**
-   * What an update or delete statement returns: `'written'`, one row per row written with its
-   * primary key (aliased to field names); or `'count'`, a single row `{ written, rows }`: the
-   * number of rows written and, only when that is short of the step's rows, the 1-based
-   * positions in the step of those written (`null` otherwise).
-   */
-  readonly reports: 'written' | 'count';
   /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
   supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
   /** Multi-row INSERTs of prepared rows, returning the generated columns (aliased to field names). */
   inserts(insert: PreparedInsert, model: ModelMetadata): Sql[];
-  updates(step: UpdateStep, model: ModelMetadata): Sql[];
-  deletes(step: DeleteStep, model: ModelMetadata): Sql[];
+  updates(step: UpdateStep, model: ModelMetadata): WriteStatement[];
+  deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[];
 }
 
 /** A double-quoted identifier (both dialects quote with `"`). Names come from the schema, never from values. */
@@ -53,3 +46,18 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** One statement of an update or delete step, and how to tell which of the step's rows it wrote. */
+export type WriteStatement =
+  /** Returns the primary key of every row it wrote, aliased to field names. */
+  | { readonly kind: 'keys'; readonly sql: Sql }
+  /**
+   * Returns one row `{ written, rows }`: the number of rows written and, only when that is short
+   * of the step's rows, the 1-based positions in the step of those written.
+   */
+  | { readonly kind: 'summary'; readonly sql: Sql }
+  /**
+   * Returns no rows: run for its row count. When the count is short, `written` (sent next, in
+   * the same transaction) returns the positions (`row`, 1-based) of the step's rows written.
+   */
+  | { readonly kind: 'count'; readonly sql: Sql; readonly written: Sql };

@@ -2,7 +2,7 @@ import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/clien
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
-import { fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
+import { fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
 import { postgresArrayLiteral, sameText } from './postgres-values.js';
 
 /**
@@ -14,19 +14,20 @@ import { postgresArrayLiteral, sameText } from './postgres-values.js';
  * ```sql
  * WITH d AS MATERIALIZED (
  *     SELECT b.* FROM "Account" AS t
- *     JOIN unnest($1::int4[], $2::numeric[], $3::int4[]) WITH ORDINALITY AS b(k0, s0, v, i) ON t."id" = b.k0
- *     ORDER BY t."id" FOR NO KEY UPDATE OF t),
- *   w AS (UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
- *         FROM d WHERE t."id" = d.k0 AND t."version" = d.v RETURNING d.i)
- * SELECT count(*)::int4 AS "written", CASE WHEN count(*) < $4::int8 THEN array_agg(w.i)::int4[] END AS "rows" FROM w
+ *     JOIN (SELECT unnest($1::int4[]) AS k0, unnest($2::numeric[]) AS s0, unnest($3::int4[]) AS v) AS b ON t."id" = b.k0
+ *     ORDER BY t."id" FOR NO KEY UPDATE OF t)
+ * UPDATE "Account" AS t SET "balance" = d.s0, "version" = t."version" + 1
+ * FROM d WHERE t."id" = d.k0 AND t."version" = d.v
  * ```
  *
  * `d` locks the rows in primary-key order before any is written, whatever join order the
  * planner picks, so two commits touching the same rows wait for each other instead of
- * deadlocking. The statement returns one row: the number of rows written and, only when some
- * were not (their concurrency check failed, or they are gone), which ones were. The statement
+ * deadlocking. The UPDATE's row count is the concurrency check: when it is short, one more
+ * query in the same transaction says which rows this transaction wrote (their `xmin`), and the
+ * others are the conflicts. A DELETE cannot be asked afterwards, so it numbers its rows and
+ * returns, in one row, the count and (only when short) the numbers it deleted. The statement
  * text depends only on the columns, never on the row count, and the parameter count is the
- * column count plus one (far below PostgreSQL's 65,535 limit).
+ * column count (plus one), far below PostgreSQL's 65,535 limit.
  *
  * @module
  */
@@ -99,16 +100,15 @@ function valueOf(c: Column, bound = 'd'): Sql {
   return 'literal' in c ? raw(`${bound}.${c.alias}`) : sql`${c.constant}::${raw(c.type)}`;
 }
 
-/** The array columns as `unnest(...)` arguments, and their aliases. */
-function arrays(columns: readonly Column[]): { args: Sql; aliases: string[] } {
-  const bound = columns.filter((c): c is Extract<Column, { literal: string }> => 'literal' in c);
-  return {
-    args: join(
-      bound.map((c) => sql`${c.literal}::${raw(c.type)}[]`),
-      ', ',
-    ),
-    aliases: bound.map((c) => c.alias),
-  };
+/**
+ * The bound rows as a derived table: one `unnest($n::type[]) AS alias` per array column, and
+ * with `numbered`, `generate_series(1, N) AS i`, the row's 1-based position in the step.
+ * Set-returning functions in one select list advance together, row by row.
+ */
+function boundRows(columns: readonly Column[], numbered?: number): Sql {
+  const parts = columns.flatMap((c) => ('literal' in c ? [sql`unnest(${c.literal}::${raw(c.type)}[]) AS ${raw(c.alias)}`] : []));
+  if (numbered !== undefined) parts.push(sql`generate_series(1, ${numbered}::int4) AS i`);
+  return sql`(SELECT ${join(parts, ', ')})`;
 }
 
 function keyColumns(model: ModelMetadata, rows: readonly { key: Readonly<Record<string, unknown>> }[]): Column[] {
@@ -120,25 +120,28 @@ function keyJoin(model: ModelMetadata, bound = 'd'): string {
 }
 
 /**
- * Wraps one UPDATE or DELETE (`write`, which reads the locked rows as `d` and must end with
- * `RETURNING d.i`) in the statement every bulk write uses:
- *
- * - `d`: the bound rows, numbered (`i`, from 1, in the step's order), joined to their targets,
- *   which are locked in primary-key order (`ORDER BY` under `FOR ... OF t`) before any is
- *   written, whatever join order the planner picks. Updates lock `FOR NO KEY UPDATE`, the lock an
- *   UPDATE takes anyway, which does not block inserts of rows referencing these (their
- *   foreign-key checks take `FOR KEY SHARE`); deletes lock `FOR UPDATE`;
- * - `w`: the write, with its per-row concurrency check;
- * - the result, one row: how many rows were written and, only when that is fewer than the step's
- *   rows, the numbers of those written (the others failed their check, or are gone).
+ * `WITH d AS MATERIALIZED (...)`: the bound rows joined to their target rows, which are locked
+ * in primary-key order (`ORDER BY` under `FOR ... OF t`) before the statement writes any of
+ * them, whatever join order the planner picks. Updates lock `FOR NO KEY UPDATE`, the lock an
+ * UPDATE takes anyway, which does not block inserts of rows referencing these (their
+ * foreign-key checks take `FOR KEY SHARE`); deletes lock `FOR UPDATE`.
  */
-function guardedWrite(model: ModelMetadata, columns: readonly Column[], rows: number, mode: 'NO KEY UPDATE' | 'UPDATE', write: Sql): Sql {
+function lockedRows(model: ModelMetadata, bound: Sql, mode: 'NO KEY UPDATE' | 'UPDATE'): Sql {
   const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  const { args, aliases } = arrays(columns);
-  const bound = sql`unnest(${args}) WITH ORDINALITY AS b(${raw([...aliases, 'i'].join(', '))})`;
-  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN ${bound} ON ${raw(keyJoin(model, 'b'))} ORDER BY ${raw(
+  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN ${bound} AS b ON ${raw(keyJoin(model, 'b'))} ORDER BY ${raw(
     keys,
-  )} FOR ${raw(mode)} OF t), w AS (${write}) SELECT count(*)::int4 AS "written", CASE WHEN count(*) < ${rows}::int8 THEN array_agg(w.i)::int4[] END AS "rows" FROM w`;
+  )} FOR ${raw(mode)} OF t)`;
+}
+
+/**
+ * After an UPDATE that wrote fewer rows than it was given: the positions (`row`, 1-based) of the
+ * step's rows that this transaction wrote. A row version written by this transaction carries its
+ * transaction id as `xmin`; the others failed their check, or are gone.
+ */
+function writtenByThisTransaction(model: ModelMetadata, keys: readonly Column[], rows: number): Sql {
+  return sql`SELECT b.i AS "row" FROM ${raw(tableName(model))} AS t JOIN ${boundRows(keys, rows)} AS b ON ${raw(
+    keyJoin(model, 'b'),
+  )} WHERE t.xmin::text = (txid_current() % 4294967296)::text`;
 }
 
 function comparable(field: FieldMetadata, expr: Sql): Sql {
@@ -153,7 +156,6 @@ function generatedColumns(insert: PreparedInsert): Sql {
 
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
-  reports: 'count',
   inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
     const names = insert.columns.map((f) => quote(f.column)).join(', ');
     const arrays = join(
@@ -165,9 +167,10 @@ export const postgresDialect: SqlDialect = {
   supports(_model, fields) {
     return fields.every((f) => !f.isList);
   },
-  updates(step: UpdateStep, model: ModelMetadata): Sql[] {
+  updates(step: UpdateStep, model: ModelMetadata): WriteStatement[] {
     const fields = step.fields.map((name) => fieldOf(model, name));
-    const columns = keyColumns(model, step.rows);
+    const keys = keyColumns(model, step.rows);
+    const columns = [...keys];
     const sets: Sql[] = [];
     const checks: Sql[] = [raw(keyJoin(model))];
     fields.forEach((field, i) => {
@@ -187,16 +190,17 @@ export const postgresDialect: SqlDialect = {
       checks.push(raw(`t.${quote(version.column)} = d.v`));
     }
     return [
-      guardedWrite(
-        model,
-        columns,
-        step.rows.length,
-        'NO KEY UPDATE',
-        sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')} RETURNING d.i`,
-      ),
+      {
+        kind: 'count',
+        sql: sql`${lockedRows(model, boundRows(columns), 'NO KEY UPDATE')} UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(
+          checks,
+          ' AND ',
+        )}`,
+        written: writtenByThisTransaction(model, keys, step.rows.length),
+      },
     ];
   },
-  deletes(step: DeleteStep, model: ModelMetadata): Sql[] {
+  deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
     const columns = keyColumns(model, step.rows);
     const checks = [keyJoin(model)];
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
@@ -204,8 +208,14 @@ export const postgresDialect: SqlDialect = {
       columns.push(column('v', version, model, step.rows.map((r) => r.version)));
       checks.push(`t.${quote(version.column)} = d.v`);
     }
+    const n = step.rows.length;
     return [
-      guardedWrite(model, columns, step.rows.length, 'UPDATE', sql`DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(checks.join(' AND '))} RETURNING d.i`),
+      {
+        kind: 'summary',
+        sql: sql`${lockedRows(model, boundRows(columns, n), 'UPDATE')}, w AS (DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(
+          checks.join(' AND '),
+        )} RETURNING d.i) SELECT count(*)::int4 AS "written", CASE WHEN count(*) < ${n}::int8 THEN array_agg(w.i) END AS "rows" FROM w`,
+      },
     ];
   },
 };
@@ -215,7 +225,7 @@ export const postgresDialect: SqlDialect = {
  * `uow.account.get(id, { lock: 'update' })` inside an interactive unit.
  *
  * ```sql
- * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT * FROM unnest($1::int4[])) ORDER BY t."id" FOR NO KEY UPDATE
+ * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT unnest($1::int4[]) AS k0) ORDER BY t."id" FOR NO KEY UPDATE
  * ```
  *
  * `FOR NO KEY UPDATE` is what the later UPDATE needs, and still lets other transactions insert
@@ -224,7 +234,5 @@ export const postgresDialect: SqlDialect = {
 export function postgresLockStatement(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[]): Sql {
   const columns = keyColumns(model, keys.map((key) => ({ key })));
   const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN (SELECT * FROM unnest(${arrays(columns).args})) ORDER BY ${raw(
-    target,
-  )} FOR NO KEY UPDATE`;
+  return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN ${boundRows(columns)} ORDER BY ${raw(target)} FOR NO KEY UPDATE`;
 }

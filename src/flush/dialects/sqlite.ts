@@ -2,7 +2,7 @@ import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/clien
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
-import { chunk, fieldOf, quote, tableName, type SqlDialect } from './dialect.js';
+import { chunk, fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
 
 /**
  * SQLite: `UPDATE ... FROM (VALUES ...)` joined on the primary key, values bound natively (the
@@ -46,7 +46,6 @@ function comparable(field: FieldMetadata, expr: string): string {
 
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
-  reports: 'written',
   inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
     const names = insert.columns.map((f) => quote(f.column)).join(', ');
     const back =
@@ -60,7 +59,7 @@ export const sqliteDialect: SqlDialect = {
   supports(_model, fields) {
     return fields.every((f) => !f.isList);
   },
-  updates(step: UpdateStep, model: ModelMetadata): Sql[] {
+  updates(step: UpdateStep, model: ModelMetadata): WriteStatement[] {
     const table = tableName(model);
     const keys = model.primaryKey.map((name) => fieldOf(model, name));
     const fields = step.fields.map((name) => fieldOf(model, name));
@@ -87,14 +86,14 @@ export const sqliteDialect: SqlDialect = {
       ...(version ? [r.version] : []),
       ...(original ? fields.map((f) => bind(f, r.original[f.name])) : []),
     ]);
-    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / n))).map(
-      (part) =>
-        sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM (VALUES ${valuesList(part)}) AS d WHERE ${raw(
-          checks.join(' AND '),
-        )} RETURNING ${returning(model)}`,
-    );
+    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / n))).map((part) => ({
+      kind: 'keys',
+      sql: sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM (VALUES ${valuesList(part)}) AS d WHERE ${raw(
+        checks.join(' AND '),
+      )} RETURNING ${returning(model)}`,
+    }));
   },
-  deletes(step: DeleteStep, model: ModelMetadata): Sql[] {
+  deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
     const table = tableName(model);
     const columns = model.primaryKey.map((name) => fieldOf(model, name));
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
@@ -104,8 +103,9 @@ export const sqliteDialect: SqlDialect = {
       ...model.primaryKey.map((name) => bind(fieldOf(model, name), r.key[name])),
       ...(version ? [r.version] : []),
     ]);
-    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / columns.length))).map(
-      (part) => sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (VALUES ${valuesList(part)}) RETURNING ${returning(model)}`,
-    );
+    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / columns.length))).map((part) => ({
+      kind: 'keys',
+      sql: sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (VALUES ${valuesList(part)}) RETURNING ${returning(model)}`,
+    }));
   },
 };

@@ -3,7 +3,7 @@ import type { ConflictingRow } from '../../errors.js';
 import type { ModelMetadata } from '../../metadata/types.js';
 import type { Row } from '../../tracking/entity.js';
 import { identityOf } from '../../tracking/keys.js';
-import { fieldOf, type SqlDialect } from '../dialects/dialect.js';
+import { fieldOf, type SqlDialect, type WriteStatement } from '../dialects/dialect.js';
 import type { FlushStrategy, StepContext } from '../strategy.js';
 import { fromDatabase, prepareInsert } from '../insert-rows.js';
 import { groupedStrategy } from './grouped.js';
@@ -24,17 +24,36 @@ async function run(sqls: readonly object[], ctx: StepContext): Promise<Row[]> {
 
 type StepRow = { readonly key: Readonly<Row>; readonly version?: unknown };
 
-/** The rows of a step that its statements did not write, from what they returned. */
-function missing(dialect: SqlDialect, model: ModelMetadata, expected: readonly StepRow[], returned: readonly Row[]): ConflictingRow[] {
-  if (dialect.reports === 'count') {
-    const [result] = returned;
-    if (Number(result?.['written']) === expected.length) return [];
-    const written = new Set(((result?.['rows'] ?? []) as unknown[]).map(Number));
-    return expected.filter((_, i) => !written.has(i + 1)).map((r) => conflict(model, r.key, r.version));
+/**
+ * Sends the statements of one update or delete step and returns the rows they did not write
+ * (failed their concurrency check, or were gone), each as a conflict.
+ */
+async function write(statements: readonly WriteStatement[], ctx: StepContext, expected: readonly StepRow[]): Promise<ConflictingRow[]> {
+  const model = ctx.model;
+  const keys: Row[] = [];
+  let positions: Set<number> | undefined;
+  for (const statement of statements) {
+    if (statement.kind === 'keys') {
+      keys.push(...(await ctx.tx.$queryRaw<Row[]>(statement.sql)));
+      continue;
+    }
+    if (statements.length !== 1) throw new Error(`prisma-uow internal error: a ${statement.kind} statement for ${model.name} must be the step's only one`);
+    if (statement.kind === 'summary') {
+      const [result] = await ctx.tx.$queryRaw<Row[]>(statement.sql);
+      if (Number(result?.['written']) === expected.length) return [];
+      positions = new Set(((result?.['rows'] ?? []) as unknown[]).map(Number));
+    } else {
+      if ((await ctx.tx.$executeRaw(statement.sql)) === expected.length) return [];
+      positions = new Set((await ctx.tx.$queryRaw<Row[]>(statement.written)).map((r) => Number(r['row'])));
+    }
   }
-  if (returned.length === expected.length) return [];
-  const done = new Set(returned.map((r) => identityOf(model, r)));
-  return expected.filter((r) => !done.has(identityOf(model, r.key))).map((r) => conflict(model, r.key, r.version));
+  let written = (_: StepRow, i: number) => positions?.has(i + 1) ?? false;
+  if (positions === undefined) {
+    if (keys.length === expected.length) return [];
+    const done = new Set(keys.map((r) => identityOf(model, r)));
+    written = (r) => done.has(identityOf(model, r.key));
+  }
+  return expected.filter((r, i) => !written(r, i)).map((r) => conflict(model, r.key, r.version));
 }
 
 /** The bulk strategy for one SQL dialect. */
@@ -52,7 +71,7 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
       const keys = model.primaryKey.map((name) => fieldOf(model, name));
       const fields = step.op === 'update' ? [...keys, ...step.fields.map((name) => fieldOf(model, name))] : keys;
       if (!dialect.supports(model, fields)) return groupedStrategy.describe(step, model);
-      return (step.op === 'update' ? dialect.updates(step, model) : dialect.deletes(step, model)).map(text);
+      return (step.op === 'update' ? dialect.updates(step, model) : dialect.deletes(step, model)).map((w) => text(w.sql));
     },
     async insert(step, ctx) {
       const prepared = prepareInsert(ctx.model, step.rows.map((r) => r.values));
@@ -70,13 +89,13 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
     async update(step, ctx) {
       const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.update(step, ctx);
-      const written = await run(dialect.updates(step, ctx.model), ctx);
-      return step.check === 'none' ? [] : missing(dialect, ctx.model, step.rows, written);
+      const conflicts = await write(dialect.updates(step, ctx.model), ctx, step.rows);
+      return step.check === 'none' ? [] : conflicts;
     },
     async delete(step, ctx) {
       const fields = ctx.model.primaryKey.map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.delete(step, ctx);
-      return missing(dialect, ctx.model, step.rows, await run(dialect.deletes(step, ctx.model), ctx));
+      return write(dialect.deletes(step, ctx.model), ctx, step.rows);
     },
   };
 }
