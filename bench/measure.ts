@@ -75,33 +75,79 @@ export interface Measurement {
   readonly samples: readonly number[];
 }
 
-/** Times one untimed-prepare / timed-run pair: warm-up (1–3 runs), then `runs` samples. */
-export async function measure(options: MeasureOptions): Promise<Measurement> {
-  const samples: number[] = [];
-  let statements: StatementCounts | undefined;
-  // Warm-up: one run, more (up to three) while they are short, so JIT and caches settle.
-  let warmups = 0;
-  let warmupMs = 0;
-  while (samples.length < options.runs) {
-    const warming = warmups === 0 || (warmups < 3 && warmupMs < 1000);
-    const work = await options.prepare();
-    options.counter?.resetCounts();
-    const start = performance.now();
-    await work();
-    const elapsed = performance.now() - start;
-    statements = options.counter?.counts();
-    await options.check?.();
-    if (warming) {
-      warmups++;
-      warmupMs += elapsed;
-    } else samples.push(elapsed);
+/** One timed run of a measurement: prepare (untimed), time the work, check (untimed). */
+async function runOnce(options: MeasureOptions): Promise<{ elapsed: number; statements?: StatementCounts }> {
+  const work = await options.prepare();
+  options.counter?.resetCounts();
+  const start = performance.now();
+  await work();
+  const elapsed = performance.now() - start;
+  const statements = options.counter?.counts();
+  await options.check?.();
+  return statements ? { elapsed, statements } : { elapsed };
+}
+
+/** Warm-up: one run, more (up to three) while they are short, so JIT and caches settle. */
+async function warmUp(options: MeasureOptions): Promise<{ skipped?: string; statements?: StatementCounts }> {
+  let total = 0;
+  for (let i = 0; i < 3 && (i === 0 || total < 1000); i++) {
+    const { elapsed, statements } = await runOnce(options);
+    total += elapsed;
     if (options.skipAfterMs !== undefined && elapsed > options.skipAfterMs) {
       const skipped = `one run took ${(elapsed / 1000).toFixed(1)} s (> ${options.skipAfterMs / 1000} s)`;
-      return statements ? { skipped, statements, samples } : { skipped, samples };
+      return statements ? { skipped, statements } : { skipped };
     }
   }
-  const summary = summarize(samples);
-  return statements ? { summary, statements, samples } : { summary, samples };
+  return {};
+}
+
+/** Times one untimed-prepare / timed-run pair: warm-up (1–3 runs), then `runs` samples. */
+export async function measure(options: MeasureOptions): Promise<Measurement> {
+  const [measurement] = await measureInterleaved([options], options.runs);
+  return measurement!;
+}
+
+/**
+ * Times several systems doing the same work, interleaved: each is warmed up, then the timed runs
+ * go round by round (system 1, system 2, ..., then again), so that a slower or faster spell of a
+ * shared machine falls on all of them alike and the ratios between them stay fair. A system
+ * whose run takes longer than its `skipAfterMs` is dropped (reported as skipped) and the others
+ * go on. A system that throws is reported as failed.
+ */
+export async function measureInterleaved(systems: readonly MeasureOptions[], runs: number): Promise<Measurement[]> {
+  const samples = systems.map((): number[] => []);
+  const statements: (StatementCounts | undefined)[] = systems.map(() => undefined);
+  const stopped: (string | undefined)[] = systems.map(() => undefined);
+  const failed = (error: unknown) => `failed: ${(error instanceof Error ? error.message.split('\n')[0]! : String(error)).slice(0, 160)}`;
+  for (const [i, options] of systems.entries()) {
+    try {
+      const warm = await warmUp(options);
+      stopped[i] = warm.skipped;
+      statements[i] = warm.statements;
+    } catch (error) {
+      stopped[i] = failed(error);
+    }
+  }
+  for (let round = 0; round < runs; round++) {
+    for (const [i, options] of systems.entries()) {
+      if (stopped[i] !== undefined) continue;
+      try {
+        const run = await runOnce(options);
+        samples[i]!.push(run.elapsed);
+        statements[i] = run.statements;
+        if (options.skipAfterMs !== undefined && run.elapsed > options.skipAfterMs) {
+          stopped[i] = `one run took ${(run.elapsed / 1000).toFixed(1)} s (> ${options.skipAfterMs / 1000} s)`;
+        }
+      } catch (error) {
+        stopped[i] = failed(error);
+      }
+    }
+  }
+  return systems.map((_, i) => {
+    const st = statements[i];
+    const base = stopped[i] !== undefined ? { skipped: stopped[i], samples: samples[i]! } : { summary: summarize(samples[i]!), samples: samples[i]! };
+    return st ? { ...base, statements: st } : base;
+  });
 }
 
 /** Times `fn` once, in ms. */

@@ -118,7 +118,7 @@ export function renderMarkdown(results: RunResults): string {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(0)} GiB RAM, ${m.os}`,
     `- Node ${m.node}, Prisma ${m.prisma}`,
     ...results.databases.map((d) => `- ${d.version}`),
-    `- Each flush measurement: warm-up (1 run, up to 3 while they take < 1 s in total), then median of ${results.runs} runs; the data is reset (and PostgreSQL vacuumed) before every run, outside the timer. prisma-uow systems load and change the rows through the unit outside the timer; only \`uow.$commit()\` is timed.`,
+    `- Each flush measurement: warm-up (1 run, up to 3 while they take < 1 s in total), then median of ${results.runs} runs, the systems of a scenario taking turns run by run (so a slow spell of the machine falls on all of them, baseline included); the data is reset (and PostgreSQL vacuumed) before every run, outside the timer. prisma-uow systems load and change the rows through the unit outside the timer; only \`uow.$commit()\` is timed.`,
     '- Every system writes the same thing with the same optimistic check: `balance` set, `version` checked and incremented. The SQL baseline is hand-written SQL sent by the driver (`pg` / `better-sqlite3`) in one transaction: one multi-row INSERT, one bulk UPDATE (PostgreSQL `unnest` arrays, SQLite `UPDATE ... FROM (VALUES ...)`), one `DELETE` by id list, each only when the scenario has such rows (SQLite splits at 32,766 bound parameters).',
     '- Statements are counted at the driver adapter (Prisma), the driver call (baseline) or MikroORM’s query logger, from the last timed run; BEGIN/COMMIT are counted separately.',
     '',

@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { prepareTestSchemas } from '../test/prisma/prepare.js';
 import type { BackendName } from '../test/support/databases.js';
 import { renderSvg } from './chart.js';
-import { measure, type Measurement } from './measure.js';
+import { measureInterleaved, type MeasureOptions } from './measure.js';
 import { renderMarkdown } from './report.js';
 import type { DatabaseResults, FlushResult, Machine, RunResults } from './results-model.js';
 import { SCENARIOS, seedAccounts, type Work } from './scenarios.js';
@@ -93,25 +93,27 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
       log(`${name}: seeding ${n} accounts`);
       await seedAccounts(bench, n);
       for (const scenario of scenarios) {
-        let baseline: number | undefined;
-        for (const system of systems) {
-          let work: Work | undefined;
-          const measurement = await measure({
-            runs,
-            counter: bench,
-            skipAfterMs: SKIP_AFTER_MS,
-            async prepare() {
-              work = await scenario.reset(bench, n);
-              return system.prepare(bench, work);
-            },
-            check: () => scenario.check(bench, work!),
-          }).catch((error: unknown): Measurement => {
-            // Reported in the table rather than losing the whole run.
-            const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-            return { skipped: `failed: ${message.slice(0, 160)}`, samples: [] };
-          });
+        // All systems of one scenario are measured interleaved, run by run (measure.ts).
+        const measurements = await measureInterleaved(
+          systems.map((system): MeasureOptions => {
+            let work: Work | undefined;
+            return {
+              runs,
+              counter: bench,
+              skipAfterMs: SKIP_AFTER_MS,
+              async prepare() {
+                work = await scenario.reset(bench, n);
+                return system.prepare(bench, work);
+              },
+              check: () => scenario.check(bench, work!),
+            };
+          }),
+          runs,
+        );
+        const baseline = measurements[systems.findIndex((s) => s.id === 'sql')]?.summary?.median;
+        systems.forEach((system, i) => {
+          const measurement = measurements[i]!;
           const median = measurement.summary?.median;
-          if (system.id === 'sql') baseline = median;
           const row: FlushResult = {
             scenario: scenario.id,
             scenarioTitle: scenario.title,
@@ -127,7 +129,7 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
             `${name} ${scenario.id} N=${n} ${system.label}: ${median === undefined ? `skipped (${measurement.skipped})` : `${median.toFixed(2)} ms`}` +
               `${row.ratio === undefined ? '' : `, ${row.ratio.toFixed(2)}× baseline`}${st ? `, ${st.other} statements + ${st.transaction} BEGIN/COMMIT` : ''}`,
           );
-        }
+        });
       }
     }
     if (partial) return results;
