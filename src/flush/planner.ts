@@ -30,6 +30,14 @@ export function compareKeys(pk: readonly string[], a: Readonly<Row>, b: Readonly
   return 0;
 }
 
+/** `rows` sorted by primary key; rows loaded in key order (the common case) are not copied. */
+function sortedByKey<T extends { readonly key: Readonly<Row> }>(pk: readonly string[], rows: readonly T[]): readonly T[] {
+  for (let i = 1; i < rows.length; i++) {
+    if (compareKeys(pk, rows[i - 1]!.key, rows[i]!.key) > 0) return [...rows].sort((a, b) => compareKeys(pk, a.key, b.key));
+  }
+  return rows;
+}
+
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
@@ -125,7 +133,7 @@ function updateSteps(schema: SchemaMetadata, models: readonly string[], updates:
     const meta = schema.models[model]!;
     const groups = groupBy(list, (u) => columnsKey(u.set));
     for (const [fieldsKey, rows] of groups) {
-      const sorted: UpdateRow[] = linking ? rows : [...rows].sort((a, b) => compareKeys(meta.primaryKey, a.key, b.key));
+      const sorted: readonly UpdateRow[] = linking ? rows : sortedByKey(meta.primaryKey, rows);
       steps.push(
         Object.freeze({
           op: 'update',
@@ -171,7 +179,7 @@ export function planFlush(schema: SchemaMetadata, order: CommitOrder, changes: C
       op: 'delete',
       model,
       check: meta.versionField !== undefined ? 'version' : 'exists',
-      rows: Object.freeze([...rows].sort((a, b) => compareKeys(meta.primaryKey, a.key, b.key))),
+      rows: Object.freeze(sortedByKey(meta.primaryKey, rows)),
     };
     steps.push(Object.freeze(step));
   }
