@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { contract, isDelete, isUpdate, type Target } from '../contract/harness.js';
+import { contract, isDelete, isUpdate, verbOf, type Target } from '../contract/harness.js';
 
 
 async function seedAccounts(t: Target, n: number): Promise<void> {
@@ -83,7 +83,7 @@ contract(
       if (t.strategy === 'bulk') expect(t.writes().filter(isUpdate)).toHaveLength(1);
     });
 
-    it('updates 70,000 rows across the bind-parameter limits', { timeout: 120_000 }, async () => {
+    it('updates and deletes 70,000 rows in one statement each, inserts across the bind-parameter limits', { timeout: 120_000 }, async () => {
       const n = 70_000;
       for (let i = 0; i < n; i += 10_000) {
         await t.insertMany('Mapped', Array.from({ length: 10_000 }, (_, j) => ({ title: `t${i + j}` })));
@@ -93,12 +93,38 @@ contract(
         for (const m of await uow.mapped.find()) m.score = m.id * 3;
         t.clear();
       });
-      const updates = t.writes().filter(isUpdate);
-      // PostgreSQL and memory: one statement (one bound array per column). SQLite: chunks of 32,766 parameters.
-      expect(updates).toHaveLength(t.backend === 'sqlite' ? Math.ceil(n / Math.floor(32_766 / 3)) : 1);
+      // One statement whatever N: PostgreSQL binds one array per column, SQLite one JSON parameter.
+      expect(t.writes().filter(isUpdate)).toHaveLength(1);
       const rows = await t.rows('Mapped');
       expect(rows).toHaveLength(n);
       expect(rows.every((r) => r['score'] === Number(r['id']) * 3)).toBe(true);
+
+      // SQLite inserts bind every value: 20,000 rows of 2 columns are 2 statements of at most 32,766 parameters.
+      const added = 20_000;
+      await t.units.run(async (uow) => {
+        for (const m of await uow.mapped.find()) uow.mapped.remove(m);
+        t.clear();
+        for (let i = 0; i < added; i++) uow.mapped.add({ title: `new${i}` });
+      });
+      const inserts = t.writes().filter((sql) => verbOf(sql) === 'INSERT');
+      expect(inserts).toHaveLength(t.backend === 'sqlite' ? Math.ceil(added / Math.floor(32_766 / 2)) : 1);
+      expect(t.writes().filter(isDelete)).toHaveLength(1);
+      expect((await t.rows('Mapped')).map((r) => r['title'])).toEqual(Array.from({ length: added }, (_, i) => `new${i}`));
+    });
+
+    it('updates DateTime columns of many rows with composite keys across the bind-parameter limits', { timeout: 60_000 }, async () => {
+      const n = 12_000;
+      await t.insertMany('Membership', Array.from({ length: n }, (_, i) => ({ groupId: i % 7, userName: `u${i}`, role: 'member' })));
+      t.clear();
+      const at = (i: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, i));
+      await t.units.run(async (uow) => {
+        for (const m of await uow.membership.find()) m.joinedAt = at(Number(m.userName.slice(1)));
+        t.clear();
+      });
+      // SQLite sends DateTime values as bound parameters (4 per row here: two key columns, new and loaded value).
+      expect(t.writes().filter(isUpdate)).toHaveLength(t.backend === 'sqlite' ? Math.ceil(n / Math.floor(32_766 / 4)) : 1);
+      const rows = await t.rows('Membership');
+      expect(rows.every((r) => (r['joinedAt'] as Date).getTime() === at(Number(String(r['userName']).slice(1))).getTime())).toBe(true);
     });
   },
   { strategies: ['bulk'] },

@@ -1,6 +1,7 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { describe, expect, it } from 'vitest';
 import { postgresArrayLiteral } from '../../src/flush/dialects/postgres-values.js';
+import { sqliteJsonRows } from '../../src/flush/dialects/sqlite-json.js';
 import type { FieldMetadata } from '../../src/metadata/types.js';
 import { contract, isUpdate, shapeData } from '../contract/harness.js';
 
@@ -73,3 +74,38 @@ contract('values with special characters', (t) => {
     expect(rows.map(plainRow)).toEqual(same.map((s) => plainRow({ ...s })));
   });
 });
+
+describe('sqliteJsonRows', () => {
+  const f = (kind: string) => ({ kind, isList: false }) as FieldMetadata;
+
+  it('writes each kind as SQLite should store it, and refuses what JSON cannot carry', () => {
+    expect(sqliteJsonRows([f('Int'), f('Decimal'), f('BigInt'), f('Boolean'), f('String'), f('Json')], [[1, new Decimal('17.50'), 9007199254740993n, true, 'a"b', '{"x":1}']])).toBe(
+      '[[1,17.5,9007199254740993,1,"a\\"b","{\\"x\\":1}"]]',
+    );
+    expect(sqliteJsonRows([f('Int'), f('String')], [[null, null]])).toBe('[[null,null]]');
+    expect(sqliteJsonRows([f('Float')], [[Number.NaN]])).toBeUndefined();
+    expect(sqliteJsonRows([f('DateTime')], [[new Date(0)]])).toBeUndefined();
+    expect(sqliteJsonRows([f('Bytes')], [[new Uint8Array([1])]])).toBeUndefined();
+  });
+});
+
+contract(
+  'SQLite storage of bulk updates',
+  (t) => {
+    it('stores every scalar exactly as Prisma Client stores it (same value, same storage class)', async () => {
+      const values = { ...shapeData('x'), text: '007', int: -5, bigInt: 9007199254740993n, float: 5, decimal: '12.340', bool: false, json: { a: [1, 'x'] }, color: 'BLUE' };
+      const prisma = t.db.prisma as unknown as { shape: { create(args: object): Promise<{ id: number }> }; $queryRawUnsafe<T>(sql: string, ...args: unknown[]): Promise<T> };
+      const reference = await prisma.shape.create({ data: { ...values, slug: 'reference' } });
+      const other = await prisma.shape.create({ data: { ...shapeData('other'), slug: 'updated' } });
+      await t.units.run(async (uow) => {
+        const shape = await uow.shape.get(other.id);
+        for (const [name, value] of Object.entries(values)) if (name !== 'slug') (shape as Record<string, unknown>)[name] = value;
+      });
+      const columns = ['text', 'int', 'bigInt', 'float', 'decimal', 'bool', 'json', 'color'];
+      const stored = (id: number) =>
+        prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${columns.map((c) => `typeof("${c}") AS "${c}_type", CAST("${c}" AS TEXT) AS "${c}"`).join(', ')} FROM "Shape" WHERE "id" = ?`, id);
+      expect(await stored(other.id)).toEqual(await stored(reference.id));
+    });
+  },
+  { backends: ['sqlite'], strategies: ['bulk'] },
+);

@@ -3,18 +3,22 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { chunk, fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
+import { sqliteJsonRows } from './sqlite-json.js';
 
 /**
- * SQLite: `UPDATE ... FROM (VALUES ...)` joined on the primary key, values bound natively (the
- * driver stores a bound `Date`, `Decimal`, `bigint` or `Uint8Array` exactly as Prisma's own
- * writes do). One statement per 32,766 bound parameters, SQLite's limit:
+ * SQLite: `UPDATE ... FROM` a derived table of the rows, joined on the primary key. The rows
+ * travel as ONE bound JSON parameter, unpacked by `json_each` (see `sqlite-json.ts`):
  *
  * ```sql
  * UPDATE "Account" SET "balance" = d.column2, "version" = "Account"."version" + 1
- * FROM (VALUES (?, ?, ?), (?, ?, ?)) AS d
+ * FROM (SELECT j.value ->> 0 AS column1, j.value ->> 1 AS column2, j.value ->> 2 AS column3 FROM json_each(?) AS j) AS d
  * WHERE "Account"."id" = d.column1 AND "Account"."version" = d.column3
  * RETURNING "Account"."id" AS "id"
  * ```
+ *
+ * Steps with a `DateTime` or `Bytes` column use `FROM (VALUES (?, ?, ?), ...)` instead, values
+ * bound natively (the driver stores a bound `Date` or `Uint8Array` exactly as Prisma's own writes
+ * do), one statement per 32,766 bound parameters, SQLite's limit.
  *
  * @module
  */
@@ -38,6 +42,15 @@ function valuesList(rows: readonly unknown[][]): Sql {
     rows.map((row) => sql`(${join(row, ', ')})`),
     ', ',
   );
+}
+
+/**
+ * The rows of one JSON parameter as a derived table with the columns `VALUES` would have
+ * (`column1`, `column2`, ...), so the statement reads the same either way.
+ */
+function jsonTable(json: string, columns: number): Sql {
+  const names = Array.from({ length: columns }, (_, i) => `j.value ->> ${i} AS column${i + 1}`).join(', ');
+  return sql`(SELECT ${raw(names)} FROM json_each(${json}) AS j)`;
 }
 
 function comparable(field: FieldMetadata, expr: string): string {
@@ -80,12 +93,18 @@ export const sqliteDialect: SqlDialect = {
     fields.forEach((f, i) => {
       if (original) checks.push(`${comparable(f, `${table}.${quote(f.column)}`)} IS ${comparable(f, `d.column${originalCols[i]}`)}`);
     });
+    const columnFields = [...keys, ...fields, ...(version ? [version] : []), ...(original ? fields : [])];
     const rows = step.rows.map((r) => [
       ...keys.map((k) => bind(k, r.key[k.name])),
       ...fields.map((f) => bind(f, r.set[f.name])),
       ...(version ? [r.version] : []),
       ...(original ? fields.map((f) => bind(f, r.original[f.name])) : []),
     ]);
+    const where = raw(checks.join(' AND '));
+    const json = sqliteJsonRows(columnFields, rows);
+    if (json !== undefined) {
+      return [{ kind: 'keys', sql: sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM ${jsonTable(json, n)} AS d WHERE ${where} RETURNING ${returning(model)}` }];
+    }
     return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / n))).map((part) => ({
       kind: 'keys',
       sql: sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM (VALUES ${valuesList(part)}) AS d WHERE ${raw(
@@ -103,6 +122,10 @@ export const sqliteDialect: SqlDialect = {
       ...model.primaryKey.map((name) => bind(fieldOf(model, name), r.key[name])),
       ...(version ? [r.version] : []),
     ]);
+    const json = sqliteJsonRows(columns, rows);
+    if (json !== undefined) {
+      return [{ kind: 'keys', sql: sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (SELECT * FROM ${jsonTable(json, columns.length)}) RETURNING ${returning(model)}` }];
+    }
     return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / columns.length))).map((part) => ({
       kind: 'keys',
       sql: sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (VALUES ${valuesList(part)}) RETURNING ${returning(model)}`,
