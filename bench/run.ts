@@ -27,11 +27,11 @@ import { parseArgs } from 'node:util';
 import { prepareTestSchemas } from '../test/prisma/prepare.js';
 import type { BackendName } from '../test/support/databases.js';
 import { renderSvg } from './chart.js';
-import { measureInterleaved, type MeasureOptions } from './measure.js';
+import { measureInterleaved, summarize, type Measurement, type MeasureOptions } from './measure.js';
 import { renderMarkdown } from './report.js';
 import type { DatabaseResults, FlushResult, Machine, RunResults } from './results-model.js';
 import { SCENARIOS, seedAccounts, type Work } from './scenarios.js';
-import { SYSTEMS } from './systems.js';
+import { SYSTEMS, type System } from './systems.js';
 import { useBenchPostgres } from './database-url.js';
 import { measureCommitOfLoaded, measureLoad, measureMemory } from './tracking.js';
 
@@ -93,26 +93,42 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
       log(`${name}: seeding ${n} accounts`);
       await seedAccounts(bench, n);
       for (const scenario of scenarios) {
-        // All systems of one scenario are measured interleaved, run by run (measure.ts).
-        const measurements = await measureInterleaved(
-          systems.map((system): MeasureOptions => {
-            let work: Work | undefined;
-            return {
-              runs,
-              counter: bench,
-              skipAfterMs: SKIP_AFTER_MS,
-              async prepare() {
-                work = await scenario.reset(bench, n);
-                return system.prepare(bench, work);
-              },
-              check: () => scenario.check(bench, work!),
-            };
-          }),
-          runs,
-        );
-        const baseline = measurements[systems.findIndex((s) => s.id === 'sql')]?.summary?.median;
-        systems.forEach((system, i) => {
-          const measurement = measurements[i]!;
+        const options = (system: System): MeasureOptions => {
+          let work: Work | undefined;
+          return {
+            runs,
+            counter: bench,
+            skipAfterMs: SKIP_AFTER_MS,
+            async prepare() {
+              work = await scenario.reset(bench, n);
+              return system.prepare(bench, work);
+            },
+            check: () => scenario.check(bench, work!),
+          };
+        };
+        // Each system is measured interleaved with the SQL baseline, run by run (measure.ts),
+        // and its ratio is to the baseline runs of its own pairing; the baseline row shows
+        // the median of all its runs.
+        const baselineSystem = systems.find((s) => s.id === 'sql');
+        const baselineSamples: number[] = [];
+        let baselineStatements: Measurement['statements'];
+        const measured: { system: System; measurement: Measurement; baseline?: number }[] = [];
+        for (const system of systems) {
+          if (system === baselineSystem) continue;
+          if (!baselineSystem) {
+            measured.push({ system, measurement: (await measureInterleaved([options(system)], runs))[0]! });
+            continue;
+          }
+          const [base, measurement] = await measureInterleaved([options(baselineSystem), options(system)], runs);
+          baselineSamples.push(...base!.samples);
+          baselineStatements ??= base!.statements;
+          measured.push({ system, measurement: measurement!, ...(base!.summary ? { baseline: base!.summary.median } : {}) });
+        }
+        if (baselineSystem && baselineSamples.length > 0) {
+          const measurement: Measurement = { summary: summarize(baselineSamples), samples: baselineSamples, ...(baselineStatements ? { statements: baselineStatements } : {}) };
+          measured.unshift({ system: baselineSystem, measurement, baseline: measurement.summary!.median });
+        }
+        for (const { system, measurement, baseline } of measured) {
           const median = measurement.summary?.median;
           const row: FlushResult = {
             scenario: scenario.id,
@@ -129,7 +145,7 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
             `${name} ${scenario.id} N=${n} ${system.label}: ${median === undefined ? `skipped (${measurement.skipped})` : `${median.toFixed(2)} ms`}` +
               `${row.ratio === undefined ? '' : `, ${row.ratio.toFixed(2)}× baseline`}${st ? `, ${st.other} statements + ${st.transaction} BEGIN/COMMIT` : ''}`,
           );
-        });
+        }
       }
     }
     if (partial) return results;

@@ -28,12 +28,13 @@ function stored(ctx: WriteContext, model: ModelMetadata, key: Readonly<Row>): { 
 }
 
 /** Whether `row` still passes the concurrency check the Prisma strategies put in their `where`. */
-function passes(model: ModelMetadata, check: RowCheck, row: Readonly<Row>, planned: Pick<UpdateRow, 'version'> & { original?: Readonly<Row> }): boolean {
+function passes(model: ModelMetadata, check: RowCheck, row: Readonly<Row>, planned: Pick<UpdateRow, 'version'> & Partial<Pick<UpdateRow, 'original' | 'set'>>): boolean {
   if (check === 'version' && model.versionField !== undefined) {
     return valuesEqual(model.fields.find((f) => f.name === model.versionField)!, row[model.versionField], planned.version);
   }
-  if (check === 'original' && planned.original) {
-    return Object.entries(planned.original).every(([name, value]) => valuesEqual(model.fields.find((f) => f.name === name)!, row[name], value));
+  if (check === 'original' && planned.original && planned.set) {
+    const original = planned.original;
+    return Object.keys(planned.set).every((name) => valuesEqual(model.fields.find((f) => f.name === name)!, row[name], original[name]));
   }
   return true;
 }

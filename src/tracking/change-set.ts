@@ -38,7 +38,10 @@ export interface UpdateChange {
   readonly key: Readonly<Row>;
   /** New values of the changed fields only. */
   readonly set: Readonly<Row>;
-  /** The values those fields had when loaded (the concurrency check for unversioned models). */
+  /**
+   * The row as loaded (its snapshot, never changed afterwards): the concurrency check of
+   * unversioned models and the `from` of previews read the fields of {@link set} from it.
+   */
   readonly original: Readonly<Row>;
   /** The version the row had when loaded, for versioned models. */
   readonly version?: unknown;
@@ -157,8 +160,7 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
     if (set === undefined || !updated) return;
     const versionField = state.info.versionField;
     const key = pick(state.base, state.info.primaryKey);
-    const original: Row = {};
-    for (const name in set) original[name] = state.base[name];
+    const original = state.base;
     const model = state.info.name;
     updates.push(
       Object.freeze(

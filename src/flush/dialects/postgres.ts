@@ -185,9 +185,10 @@ export const postgresDialect: SqlDialect = {
     });
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
     if (version) {
-      columns.push(column('v', version, model, step.rows.map((r) => r.version)));
+      const loaded = column('v', version, model, step.rows.map((r) => r.version), true);
+      columns.push(loaded);
       sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
-      checks.push(raw(`t.${quote(version.column)} = d.v`));
+      checks.push(sql`t.${raw(quote(version.column))} = ${valueOf(loaded)}`);
     }
     return [
       {

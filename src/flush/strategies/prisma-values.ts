@@ -38,7 +38,7 @@ export function updateWhere(model: ModelMetadata, check: string, row: UpdateRow)
   const where: Row = { ...row.key };
   if (check === 'version' && model.versionField !== undefined) where[model.versionField] = row.version;
   if (check === 'original') {
-    for (const [name, value] of Object.entries(row.original)) where[name] = equalsFilter(model, name, value);
+    for (const name of Object.keys(row.set)) where[name] = equalsFilter(model, name, row.original[name]);
   }
   return where;
 }
