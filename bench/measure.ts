@@ -110,11 +110,13 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
 /**
  * Times several systems doing the same work, interleaved: each is warmed up, then the timed runs
  * go round by round (system 1, system 2, ..., then again), so that a slower or faster spell of a
- * shared machine falls on all of them alike and the ratios between them stay fair. A system
+ * shared machine falls on all of them alike and the ratios between them stay fair. Fast systems
+ * get more rounds (`more`): up to `maxRuns` while the rounds take less than `budgetMs`, so their
+ * medians rest on more samples. A system
  * whose run takes longer than its `skipAfterMs` is dropped (reported as skipped) and the others
  * go on. A system that throws is reported as failed.
  */
-export async function measureInterleaved(systems: readonly MeasureOptions[], runs: number): Promise<Measurement[]> {
+export async function measureInterleaved(systems: readonly MeasureOptions[], runs: number, more: { maxRuns: number; budgetMs: number } = { maxRuns: runs, budgetMs: 0 }): Promise<Measurement[]> {
   const samples = systems.map((): number[] => []);
   const statements: (StatementCounts | undefined)[] = systems.map(() => undefined);
   const stopped: (string | undefined)[] = systems.map(() => undefined);
@@ -128,7 +130,9 @@ export async function measureInterleaved(systems: readonly MeasureOptions[], run
       stopped[i] = failed(error);
     }
   }
-  for (let round = 0; round < runs; round++) {
+  // At least `runs` rounds; more (up to `maxRuns`) while the rounds so far took less than `budgetMs`.
+  const started = performance.now();
+  for (let round = 0; round < runs || (round < more.maxRuns && performance.now() - started < more.budgetMs); round++) {
     for (const [i, options] of systems.entries()) {
       if (stopped[i] !== undefined) continue;
       try {

@@ -18,8 +18,8 @@ const times = (v: number): string => `${v >= 10 ? v.toFixed(0) : v.toFixed(2)}×
 
 function flushTable(db: DatabaseResults): string {
   const lines = [
-    '| Scenario | N | System | Median ms | Min–max ms | IQR ms | Statements besides BEGIN/COMMIT | BEGIN/COMMIT | Ratio to SQL baseline |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | N | System | Runs | Median ms | Min–max ms | IQR ms | Statements besides BEGIN/COMMIT | BEGIN/COMMIT | Ratio to SQL baseline |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of db.flush) {
     const m = r.measurement;
@@ -27,12 +27,12 @@ function flushTable(db: DatabaseResults): string {
     const stmts = st ? String(st.other) : '–';
     const tx = st ? String(st.transaction) : '–';
     if (!m.summary) {
-      lines.push(`| ${r.scenario} | ${r.n} | ${r.label} | ${m.skipped?.startsWith('failed') ? 'failed' : 'skipped'} | ${m.skipped ?? ''} | | ${stmts} | ${tx} | |`);
+      lines.push(`| ${r.scenario} | ${r.n} | ${r.label} | ${m.samples.length} | ${m.skipped?.startsWith('failed') ? 'failed' : 'skipped'} | ${m.skipped ?? ''} | | ${stmts} | ${tx} | |`);
       continue;
     }
     const s = m.summary;
     lines.push(
-      `| ${r.scenario} | ${r.n} | ${r.label} | ${ms(s.median)} | ${ms(s.min)}–${ms(s.max)} | ${ms(s.q1)}–${ms(s.q3)} | ${stmts} | ${tx} | ${r.ratio === undefined ? '' : times(r.ratio)} |`,
+      `| ${r.scenario} | ${r.n} | ${r.label} | ${s.runs} | ${ms(s.median)} | ${ms(s.min)}–${ms(s.max)} | ${ms(s.q1)}–${ms(s.q3)} | ${stmts} | ${tx} | ${r.ratio === undefined ? '' : times(r.ratio)} |`,
     );
   }
   return lines.join('\n');
@@ -118,7 +118,7 @@ export function renderMarkdown(results: RunResults): string {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(0)} GiB RAM, ${m.os}`,
     `- Node ${m.node}, Prisma ${m.prisma}`,
     ...results.databases.map((d) => `- ${d.version}`),
-    `- Each flush measurement: warm-up (1 run, up to 3 while they take < 1 s in total), then median of ${results.runs} runs; each system runs in turns with the SQL baseline, run by run, and its ratio is to the baseline runs of that pairing (a slow spell of the machine falls on both; the baseline row shows the median of all its runs); the data is reset (and PostgreSQL vacuumed) before every run, outside the timer. prisma-uow systems load and change the rows through the unit outside the timer; only \`uow.$commit()\` is timed.`,
+    `- Each flush measurement: warm-up (1 run, up to 3 while they take < 1 s in total), then the median of at least ${results.runs} runs (fast systems up to 21, while their runs take under 4 s in all; the table gives the count); each system runs in turns with the SQL baseline, run by run, and its ratio is to the baseline runs of that pairing (a slow spell of the machine falls on both; the baseline row shows the median of all its runs); the data is reset (and PostgreSQL vacuumed) before every run, outside the timer. prisma-uow systems load and change the rows through the unit outside the timer; only \`uow.$commit()\` is timed.`,
     '- Every system writes the same thing with the same optimistic check: `balance` set, `version` checked and incremented. The SQL baseline is hand-written SQL sent by the driver (`pg` / `better-sqlite3`) in one transaction: one multi-row INSERT, one bulk UPDATE (PostgreSQL `unnest` arrays, SQLite `UPDATE ... FROM (VALUES ...)`), one `DELETE` by id list, each only when the scenario has such rows (SQLite splits at 32,766 bound parameters).',
     '- Statements are counted at the driver adapter (Prisma), the driver call (baseline) or MikroORM’s query logger, from the last timed run; BEGIN/COMMIT are counted separately.',
     '',
