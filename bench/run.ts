@@ -12,6 +12,9 @@
  * - `--systems sql,uow-bulk` / `--scenarios distinct,mixed`: a subset, for working on one
  *   number; such a partial run writes only `bench/results/partial.md`, never `latest.*`.
  *
+ * Each system runs in its own Node process, on its own fresh database, in turns with the SQL
+ * baseline (see `forkedDatabase` and `measureInterleaved`).
+ *
  * @example
  * ```sh
  * npm run bench -- --n 100,1000 --db postgresql
@@ -19,7 +22,9 @@
  *
  * @module
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +54,9 @@ const { values: flags } = parseArgs({
     runs: { type: 'string' },
     systems: { type: 'string' },
     scenarios: { type: 'string' },
+    // Internal: run one pairing in this process and write its results to --out (see main()).
+    worker: { type: 'boolean', default: false },
+    out: { type: 'string' },
   },
 });
 
@@ -86,13 +94,14 @@ function machine(): Machine {
   };
 }
 
-async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
+/** One backend in this process: the flush measurements of the selected systems and/or the tracking ones. */
+async function benchDatabase(name: BackendName, flushOnly: boolean, trackingOnly = false): Promise<DatabaseResults> {
   // Imported late: test/support/databases.ts reads TEST_POSTGRES_URL when it loads.
   const { openBenchDatabase } = await import('./setup.js');
   const bench = await openBenchDatabase(name);
   const results: DatabaseResults = { name, version: bench.version, flush: [] };
   try {
-    for (const n of ns) {
+    for (const n of trackingOnly ? [] : ns) {
       log(`${name}: seeding ${n} accounts`);
       await seedAccounts(bench, n);
       for (const scenario of scenarios) {
@@ -151,7 +160,7 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
         }
       }
     }
-    if (partial) return results;
+    if (flushOnly) return results;
     log(`${name}: seeding ${trackingRows.commit} accounts for the tracking measurements`);
     await seedAccounts(bench, trackingRows.commit);
     results.load = await measureLoad(bench, trackingRows.load, runs);
@@ -170,7 +179,75 @@ async function benchDatabase(name: BackendName): Promise<DatabaseResults> {
   return results;
 }
 
+/**
+ * Runs one backend's flush measurements with one process per system: each system (paired with
+ * the SQL baseline) runs in a fresh Node process on a fresh database, so the heap another
+ * system left behind (Prisma's per-row runs leave hundreds of MB of garbage) is never collected
+ * inside its timer; then the tracking measurements run here. Baseline runs of all pairings are
+ * pooled for the baseline row.
+ */
+async function forkedDatabase(name: BackendName): Promise<DatabaseResults> {
+  const dir = await mkdtemp(join(os.tmpdir(), 'prisma-uow-bench-'));
+  const baseline = systems.find((s) => s.id === 'sql');
+  const pairings = systems.filter((s) => s !== baseline).map((s) => (baseline ? [baseline, s] : [s]));
+  if (pairings.length === 0 && baseline) pairings.push([baseline]);
+  const parts: DatabaseResults[] = [];
+  try {
+    for (const [i, pairing] of pairings.entries()) {
+      const out = join(dir, `${i}.json`);
+      const args = ['--worker', '--out', out, '--db', name, '--n', ns.join(','), '--runs', String(runs), '--systems', pairing.map((s) => s.id).join(',')];
+      if (flags.scenarios) args.push('--scenarios', flags.scenarios);
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
+      if (code !== 0) throw new Error(`bench worker for ${pairing.map((s) => s.id).join(' + ')} on ${name} exited with ${code}`);
+      parts.push(JSON.parse(await readFile(out, 'utf8')) as DatabaseResults);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const results: DatabaseResults = { name, version: parts[0]?.version ?? '?', flush: mergeFlush(parts.flatMap((p) => p.flush)) };
+  if (partial) return results;
+  const tracking = await benchDatabase(name, false, true);
+  return { ...tracking, ...results, flush: results.flush };
+}
+
+/** Pools the baseline rows of several pairings (per scenario and N) and orders all rows. */
+function mergeFlush(rows: readonly FlushResult[]): FlushResult[] {
+  const pooled = new Map<string, FlushResult>();
+  const others: FlushResult[] = [];
+  for (const row of rows) {
+    if (row.system !== 'sql') {
+      others.push(row);
+      continue;
+    }
+    const key = `${row.n}/${row.scenario}`;
+    const seen = pooled.get(key);
+    if (!seen) {
+      pooled.set(key, row);
+      continue;
+    }
+    const samples = [...seen.measurement.samples, ...row.measurement.samples];
+    pooled.set(key, { ...seen, measurement: { ...seen.measurement, samples, summary: summarize(samples) } });
+  }
+  const rank = (r: FlushResult) => [ns.indexOf(r.n), SCENARIOS.findIndex((s) => s.id === r.scenario), SYSTEMS.findIndex((s) => s.id === r.system)];
+  return [...pooled.values(), ...others].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
+}
+
 async function main(): Promise<void> {
+  if (flags.worker) {
+    // One pairing, in this fresh process: flush measurements only, results to --out.
+    const [name] = backends;
+    if (!flags.out || !name || backends.length !== 1) throw new Error('--worker needs --out and exactly one --db');
+    await useBenchPostgres();
+    await writeFile(flags.out, JSON.stringify(await benchDatabase(name, true)));
+    return;
+  }
   const started = Date.now();
   const args = process.argv.slice(2).join(' ');
   const command = process.env['npm_lifecycle_event'] === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `tsx bench/run.ts ${args}`.trim();
@@ -188,8 +265,8 @@ async function main(): Promise<void> {
     databases: [],
     durationMs: 0,
   };
-  log(`N = ${ns.join(', ')}; ${runs} runs after warm-up; backends ${backends.join(', ')}`);
-  for (const name of backends) results.databases.push(await benchDatabase(name));
+  log(`N = ${ns.join(', ')}; at least ${runs} runs after warm-up; backends ${backends.join(', ')}; one process per system`);
+  for (const name of backends) results.databases.push(await forkedDatabase(name));
   results.durationMs = Date.now() - started;
 
   const markdown = renderMarkdown(results);
