@@ -8,7 +8,7 @@
  * - `--n 100,1000`: the row counts (default 100,1000,10000).
  * - `--quick`: N = 100,1000 and smaller tracking tables (10x fewer rows).
  * - `--db postgresql` / `--db sqlite`: one backend only (default both).
- * - `--runs 7`: timed runs per measurement, at least 5 (default 5).
+ * - `--runs 9`: timed runs per measurement at least, 5 or more (default 7; fast ones get more).
  * - `--systems sql,uow-bulk` / `--scenarios distinct,mixed`: a subset, for working on one
  *   number; such a partial run writes only `bench/results/partial.md`, never `latest.*`.
  *
@@ -73,7 +73,7 @@ const partial = flags.systems !== undefined || flags.scenarios !== undefined;
 
 const ns = (flags.n ?? (flags.quick ? '100,1000' : '100,1000,10000')).split(',').map((s) => Number(s.replaceAll('_', '')));
 if (ns.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--n takes integers ≥ 10, got ${flags.n}`);
-const runs = Math.max(5, Number(flags.runs ?? 5));
+const runs = Math.max(5, Number(flags.runs ?? 7));
 const backends = (flags.db ?? 'postgresql,sqlite').split(',') as BackendName[];
 const trackingRows = flags.quick ? { load: 1_000, commit: 10_000 } : { load: 10_000, commit: 100_000 };
 

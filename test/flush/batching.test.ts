@@ -1,3 +1,4 @@
+import { Decimal } from '@prisma/client/runtime/client';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { contract, isDelete, isUpdate, verbOf, type Target } from '../contract/harness.js';
@@ -172,3 +173,25 @@ contract('flush laws (property)', (t) => {
     );
   });
 });
+
+contract(
+  'grouped strategy with many rows',
+  (t) => {
+    it('writes 1,200 rows given the same value, and deletes 1,200 versioned rows, in calls Prisma accepts', { timeout: 60_000 }, async () => {
+      const owner = await t.insert('User', { name: 'owner' });
+      await t.insertMany('Account', Array.from({ length: 1_200 }, (_, i) => ({ ownerId: owner.id, balance: i })));
+      await t.insertMany('User', Array.from({ length: 1_200 }, (_, i) => ({ name: `u${i}` })));
+      await t.units.run(async (uow) => {
+        for (const a of await uow.account.find()) a.balance = new Decimal(-7); // versioned: key + version per row
+        for (const u of await uow.user.find({ where: { name: { startsWith: 'u' } } })) u.loyaltyPoints = 3; // unversioned: key + original
+      });
+      expect((await t.rows('Account')).every((a) => String(a['balance']) === '-7' && a['version'] === 1)).toBe(true);
+      expect((await t.rows('User')).filter((u) => u['loyaltyPoints'] === 3)).toHaveLength(1_200);
+      await t.units.run(async (uow) => {
+        for (const a of await uow.account.find()) uow.account.remove(a);
+      });
+      expect(await t.rows('Account')).toEqual([]);
+    });
+  },
+  { strategies: ['grouped'] },
+);

@@ -39,9 +39,22 @@ function select(model: ModelMetadata): Row {
  * Most rows one Prisma call names in its `OR` list: Prisma binds every key and check value, and
  * long `OR` lists hit SQLite's parameter limit (P2029) and plan slowly on PostgreSQL.
  */
-const ROWS_PER_CALL = 500;
+/**
+ * Bound values per Prisma call at most. Prisma's SQLite engine refuses more than 999 (P2029);
+ * PostgreSQL allows far more, but 900 per call keeps every call well inside every provider.
+ */
+const VALUES_PER_CALL = 900;
 
-function groups(rows: readonly UpdateRow[]): UpdateRow[][] {
+/** Rows per call when each row's `where` binds `perRow` values (key, version, originals). */
+function rowsPerCall(perRow: number): number {
+  return Math.max(1, Math.floor(VALUES_PER_CALL / Math.max(1, perRow)));
+}
+
+function whereValues(model: ModelMetadata, check: string, fields: number): number {
+  return model.primaryKey.length + (check === 'version' && model.versionField !== undefined ? 1 : 0) + (check === 'original' ? fields : 0);
+}
+
+function groups(rows: readonly UpdateRow[], perCall: number): UpdateRow[][] {
   const out = new Map<string, UpdateRow[]>();
   for (const row of rows) {
     const k = stable(row.set);
@@ -49,22 +62,22 @@ function groups(rows: readonly UpdateRow[]): UpdateRow[][] {
     if (list) list.push(row);
     else out.set(k, [row]);
   }
-  return [...out.values()].flatMap((group) => chunk(group, ROWS_PER_CALL));
+  return [...out.values()].flatMap((group) => chunk(group, perCall));
 }
 
 export const groupedStrategy: FlushStrategy = {
   name: 'grouped',
   describe(step, model) {
     if (step.op === 'insert') return [`prisma.${model.delegate}.createManyAndReturn (${step.rows.length} rows)`];
-    if (step.op === 'delete') return chunk(step.rows, ROWS_PER_CALL).map((rows) => `prisma.${model.delegate}.deleteMany (${rows.length} rows)`);
-    return groups(step.rows).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
+    if (step.op === 'delete') return chunk(step.rows, rowsPerCall(whereValues(model, step.check, 0))).map((rows) => `prisma.${model.delegate}.deleteMany (${rows.length} rows)`);
+    return groups(step.rows, rowsPerCall(whereValues(model, step.check, step.fields.length))).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
   },
   async insert(step, { model, delegate }) {
     return delegate.createManyAndReturn({ data: step.rows.map((r) => toPrismaData(model, r.values)) });
   },
   async update(step, { model, delegate }) {
     const conflicts: ConflictingRow[] = [];
-    for (const rows of groups(step.rows)) {
+    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.fields.length)))) {
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
         where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!) : { OR: rows.map((r) => updateWhere(model, step.check, r)) },
         data: updateData(model, step.check, rows[0]!.set),
@@ -81,7 +94,7 @@ export const groupedStrategy: FlushStrategy = {
     const where = (row: (typeof step.rows)[number]): Row =>
       versioned ? { ...row.key, [model.versionField!]: row.version } : { ...row.key };
     const conflicts: ConflictingRow[] = [];
-    for (const rows of chunk(step.rows, ROWS_PER_CALL)) {
+    for (const rows of chunk(step.rows, rowsPerCall(whereValues(model, step.check, 0)))) {
       const { count } = await delegate.deleteMany({ where: { OR: rows.map(where) } });
       if (count === rows.length) continue;
       // Rows still present failed their version check; if that does not account for every miss,
