@@ -30,6 +30,7 @@
 import type { EntityManager, EntitySchema, LogContext, Logger, MikroORM, Opt } from '@mikro-orm/core';
 import type { Work } from './scenarios.js';
 import type { BenchDatabase, StatementCounts } from './setup.js';
+import { StatementCounter } from './statement-counter.js';
 import type { System } from './systems.js';
 
 /** The version of MikroORM this system was written against (the installed packages are pinned to it). */
@@ -87,22 +88,6 @@ function entities({ EntitySchema }: Core): Entities {
     },
   });
   return { account, ledgerEntry };
-}
-
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i;
-
-/** Statements MikroORM sent, by kind (the same split as bench/setup.ts). */
-class StatementCounter {
-  transaction = 0;
-  other = 0;
-  add(sql: string): void {
-    if (TRANSACTION_CONTROL.test(sql)) this.transaction++;
-    else this.other++;
-  }
-  reset(): void {
-    this.transaction = 0;
-    this.other = 0;
-  }
 }
 
 /**

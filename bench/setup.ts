@@ -19,6 +19,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createUnits, type Units } from '../src/index.js';
+import { StatementCounter, TRANSACTION_CONTROL } from './statement-counter.js';
 import type { Models } from '../test/generated/sqlite/uow/index.js';
 import { openDatabase, type BackendName, type TestDatabase } from '../test/support/databases.js';
 
@@ -59,22 +60,6 @@ export interface BenchDatabase {
   dispose(): Promise<void>;
 }
 
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i;
-
-/** Counts statements by kind. */
-class Counter {
-  transaction = 0;
-  other = 0;
-  add(sql: string): void {
-    if (TRANSACTION_CONTROL.test(sql)) this.transaction++;
-    else this.other++;
-  }
-  reset(): void {
-    this.transaction = 0;
-    this.other = 0;
-  }
-}
-
 /** BEGIN, the work, COMMIT (ROLLBACK when the work throws), through the counted `exec`. */
 async function inTransaction(exec: Exec, fn: (exec: Exec) => Promise<void>): Promise<void> {
   await exec('BEGIN');
@@ -87,7 +72,7 @@ async function inTransaction(exec: Exec, fn: (exec: Exec) => Promise<void>): Pro
   }
 }
 
-async function postgresDriver(db: TestDatabase, counter: Counter): Promise<{ raw: RawDriver; version: string }> {
+async function postgresDriver(db: TestDatabase, counter: StatementCounter): Promise<{ raw: RawDriver; version: string }> {
   // The captured client's adapter sets search_path to the test namespace: reuse it.
   const [{ schema } = { schema: '' }] = await db.prisma.$queryRaw<{ schema: string }[]>`SELECT current_schema() AS schema`;
   const url = process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -108,7 +93,7 @@ async function postgresDriver(db: TestDatabase, counter: Counter): Promise<{ raw
   return { raw, version: `PostgreSQL ${version}` };
 }
 
-async function sqliteDriver(db: TestDatabase, counter: Counter): Promise<{ raw: RawDriver; version: string }> {
+async function sqliteDriver(db: TestDatabase, counter: StatementCounter): Promise<{ raw: RawDriver; version: string }> {
   const [main] = await db.prisma.$queryRaw<{ name: string; file: string }[]>`PRAGMA database_list`;
   if (!main?.file) throw new Error('bench: could not find the SQLite file of the test database');
   const sqlite = new Database(main.file);
@@ -137,7 +122,7 @@ async function sqliteDriver(db: TestDatabase, counter: Counter): Promise<{ raw: 
 /** Opens a fresh, empty database of backend `name` for the benchmark. */
 export async function openBenchDatabase(name: BackendName): Promise<BenchDatabase> {
   const db = (await openDatabase(name)) as TestDatabase;
-  const counter = new Counter();
+  const counter = new StatementCounter();
   const { raw, version } = name === 'postgresql' ? await postgresDriver(db, counter) : await sqliteDriver(db, counter);
   const units = createUnits({ prisma: db.prisma, schema: db.schema, transaction: { timeout: 600_000, maxWait: 60_000 } });
   return {

@@ -1,3 +1,4 @@
+import { Decimal } from '@prisma/client/runtime/client';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { createMemoryUnits, createUnits, type FixtureRow, type FlushStrategyName, type MemoryStore } from 'prisma-uow';
 import type { FixtureChanges } from 'prisma-uow';
@@ -204,4 +205,18 @@ export function shapeData(slug: string): Record<string, unknown> {
     bytes: new Uint8Array([1, 2, 3]),
     color: 'RED',
   };
+}
+
+/** A value in a form `toEqual` compares by content: bytes as arrays, Decimal and Date as strings, bigint tagged. */
+export function plain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return [...value];
+  if (Decimal.isDecimal(value)) return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return `${value}n`;
+  return value;
+}
+
+/** Every value of a row through {@link plain}. */
+export function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 }

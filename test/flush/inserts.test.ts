@@ -1,18 +1,5 @@
-import { Decimal } from '@prisma/client/runtime/client';
 import { expect, it } from 'vitest';
-import { contract, shapeData, verbOf } from '../contract/harness.js';
-
-function plain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return [...value];
-  if (Decimal.isDecimal(value)) return value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'bigint') return `${value}n`;
-  return value;
-}
-
-function plainRow(row: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
-}
+import { contract, plainRow, shapeData, verbOf } from '../contract/harness.js';
 
 contract('inserts', (t) => {
   it('stores every scalar type as given, fills schema defaults, and the objects equal the stored rows', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresArrayLiteral } from '../../src/flush/dialects/postgres-values.js';
 import { sqliteJsonRows } from '../../src/flush/dialects/sqlite-json.js';
 import type { FieldMetadata } from '../../src/metadata/types.js';
-import { contract, isUpdate, shapeData } from '../contract/harness.js';
+import { contract, isUpdate, plain, plainRow, shapeData } from '../contract/harness.js';
 
 /**
  * Values with the characters that array literals, JSON and SQL treat specially must arrive as
@@ -12,16 +12,6 @@ import { contract, isUpdate, shapeData } from '../contract/harness.js';
 const NASTY = ['', ' ', 'NULL', 'null', '"', '\\', '\\"', 'a,b', '{x}', '{"a":1}', "O'Brien", 'tab\there', 'line\nbreak', 'ünïcødé ✓', '  padded  '];
 const SAME_BYTES = new Uint8Array([0x5c, 0x22, 0x5c]);
 const NASTY_BYTES = [new Uint8Array([]), new Uint8Array([0x22, 0x5c, 0x00, 0x7b, 0x7d, 0x2c]), new Uint8Array([0xff])];
-
-function plain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return [...value];
-  if (Decimal.isDecimal(value)) return value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'bigint') return `${value}n`;
-  return value;
-}
-
-const plainRow = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)]));
 
 describe('postgresArrayLiteral', () => {
   const text = { kind: 'String', isList: false } as FieldMetadata;
