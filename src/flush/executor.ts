@@ -120,9 +120,9 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
         const rows = await writer.insert(step, model);
         step.rows.forEach((r, i) => inserted.set(r.entity, rows[i]!));
       } else if (step.op === 'update') {
-        conflicts.push(...(await writer.update(step, model)));
+        for (const row of await writer.update(step, model)) conflicts.push(row);
       } else {
-        conflicts.push(...(await writer.delete(step, model)));
+        for (const row of await writer.delete(step, model)) conflicts.push(row);
       }
     } catch (error) {
       throw wrap(error, step);

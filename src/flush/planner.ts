@@ -168,7 +168,7 @@ export function planFlush(schema: SchemaMetadata, order: CommitOrder, changes: C
     if (!inserts) continue;
     const planned = planModelInserts(schema, order, model, inserts);
     steps.push(...planned.steps);
-    links.push(...planned.links);
+    for (const link of planned.links) links.push(link); // may be one per inserted row: no spread
   }
   steps.push(...updateSteps(schema, order.models, links, true));
   steps.push(...updateSteps(schema, order.models, changes.updates, false));

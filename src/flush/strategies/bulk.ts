@@ -17,8 +17,9 @@ import { conflict } from './prisma-values.js';
  */
 
 async function run(sqls: readonly object[], ctx: StepContext): Promise<Row[]> {
-  const out: Row[] = [];
-  for (const statement of sqls) out.push(...(await ctx.tx.$queryRaw<Row[]>(statement)));
+  let out: Row[] = [];
+  // concat, not push(...rows): spreading a few hundred thousand rows into arguments overflows the stack.
+  for (const statement of sqls) out = out.concat(await ctx.tx.$queryRaw<Row[]>(statement));
   return out;
 }
 
@@ -30,11 +31,11 @@ type StepRow = { readonly key: Readonly<Row>; readonly version?: unknown };
  */
 async function write(statements: readonly WriteStatement[], ctx: StepContext, expected: readonly StepRow[]): Promise<ConflictingRow[]> {
   const model = ctx.model;
-  const keys: Row[] = [];
+  let keys: Row[] = [];
   let positions: Set<number> | undefined;
   for (const statement of statements) {
     if (statement.kind === 'keys') {
-      keys.push(...(await ctx.tx.$queryRaw<Row[]>(statement.sql)));
+      keys = keys.concat(await ctx.tx.$queryRaw<Row[]>(statement.sql));
       continue;
     }
     if (statements.length !== 1) throw new Error(`prisma-uow internal error: a ${statement.kind} statement for ${model.name} must be the step's only one`);

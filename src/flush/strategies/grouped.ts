@@ -102,7 +102,7 @@ export const groupedStrategy: FlushStrategy = {
       const left = await delegate.findMany({ where: { OR: rows.map((r) => ({ ...r.key })) }, select: select(model) });
       const leftIds = new Set(left.map((r) => keyId(model, r)));
       const suspects = count + left.length === rows.length ? rows.filter((r) => leftIds.has(keyId(model, r.key))) : rows;
-      conflicts.push(...suspects.map((r) => conflict(model, r.key, r.version)));
+      for (const r of suspects) conflicts.push(conflict(model, r.key, r.version));
     }
     return conflicts;
   },
