@@ -94,14 +94,17 @@ function machine(): Machine {
   };
 }
 
-/** One backend in this process: the flush measurements of the selected systems and/or the tracking ones. */
-async function benchDatabase(name: BackendName, flushOnly: boolean, trackingOnly = false): Promise<DatabaseResults> {
+/**
+ * One backend in this process: `'flush'`, the flush measurements of the selected systems (a
+ * worker's pairing); `'tracking'`, the load, clean-commit and memory measurements.
+ */
+async function benchDatabase(name: BackendName, part: 'flush' | 'tracking'): Promise<DatabaseResults> {
   // Imported late: test/support/databases.ts reads TEST_POSTGRES_URL when it loads.
   const { openBenchDatabase } = await import('./setup.js');
   const bench = await openBenchDatabase(name);
   const results: DatabaseResults = { name, version: bench.version, flush: [] };
   try {
-    for (const n of trackingOnly ? [] : ns) {
+    for (const n of part === 'flush' ? ns : []) {
       log(`${name}: seeding ${n} accounts`);
       await seedAccounts(bench, n);
       for (const scenario of scenarios) {
@@ -160,7 +163,7 @@ async function benchDatabase(name: BackendName, flushOnly: boolean, trackingOnly
         }
       }
     }
-    if (flushOnly) return results;
+    if (part === 'flush') return results;
     log(`${name}: seeding ${trackingRows.commit} accounts for the tracking measurements`);
     await seedAccounts(bench, trackingRows.commit);
     results.load = await measureLoad(bench, trackingRows.load, runs);
@@ -210,7 +213,7 @@ async function forkedDatabase(name: BackendName): Promise<DatabaseResults> {
   }
   const results: DatabaseResults = { name, version: parts[0]?.version ?? '?', flush: mergeFlush(parts.flatMap((p) => p.flush)) };
   if (partial) return results;
-  const tracking = await benchDatabase(name, false, true);
+  const tracking = await benchDatabase(name, 'tracking');
   return { ...tracking, ...results, flush: results.flush };
 }
 
@@ -245,7 +248,7 @@ async function main(): Promise<void> {
     const [name] = backends;
     if (!flags.out || !name || backends.length !== 1) throw new Error('--worker needs --out and exactly one --db');
     await useBenchPostgres();
-    await writeFile(flags.out, JSON.stringify(await benchDatabase(name, true)));
+    await writeFile(flags.out, JSON.stringify(await benchDatabase(name, 'flush')));
     return;
   }
   const started = Date.now();
