@@ -168,4 +168,21 @@ contract('replacing rows: remove and add with the same unique value or key in on
     expect(verbs(t).filter((v) => v === 'DELETE').length).toBeGreaterThan(0);
     expect(t.writes().some(isDelete)).toBe(true);
   });
+
+  it('a one-to-one link (a unique foreign key) moves from one row to another in one unit', async () => {
+    await t.insert('Team', { id: 1, name: 'one' });
+    await t.insert('Team', { id: 2, name: 'two' });
+    await t.insert('Player', { id: 1, name: 'star', teamId: 2 });
+    await t.update('Team', { id: 2 }, { captainId: 1 });
+    await t.units.run(async (uow) => {
+      const [one, two, star] = [await uow.team.get(1), await uow.team.get(2), await uow.player.get(1)];
+      one.captain = star; // takes captainId 1 (key order would write it first) ...
+      two.captain = null; // ... which team two gives up
+      star.team = one;
+    });
+    expect((await t.rows('Team')).map((r) => [r['id'], r['captainId']])).toEqual([
+      [1, 1],
+      [2, null],
+    ]);
+  });
 });
