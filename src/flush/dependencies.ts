@@ -91,6 +91,42 @@ function keyDependencies(ops: readonly Operation[], out: Dependency[]): void {
 }
 
 /**
+ * New rows that reference other new rows by given key values (not generated ones): the
+ * referenced row is inserted first, so a statement per row (or the in-memory store) never
+ * sees a child before its parent.
+ */
+function insertReferences(schema: SchemaMetadata, ops: readonly Operation[], inserts: Indices, out: Dependency[]): void {
+  const indexes = new Map<string, Map<string, number>>();
+  const insertedWith = (target: string, fields: readonly string[], key: string): number | undefined => {
+    const id = `${target}\u0000${fields.join('\u0000')}`;
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Map();
+      for (const i of inserts.get(target)!) {
+        const values = pick((ops[i] as Extract<Operation, { kind: 'insert' }>).row.values, fields);
+        const k = known(values) ? tupleKey(values) : undefined;
+        if (k !== undefined) index.set(k, i);
+      }
+      indexes.set(id, index);
+    }
+    return index.get(key);
+  };
+  for (const [model, indices] of inserts) {
+    const relations = schema.models[model]!.relations.filter((r) => inserts.has(r.target));
+    if (relations.length === 0) continue;
+    for (const i of indices) {
+      const values = (ops[i] as Extract<Operation, { kind: 'insert' }>).row.values;
+      for (const relation of relations) {
+        const fk = pick(values, relation.fields);
+        const key = known(fk) ? tupleKey(fk) : undefined;
+        const parent = key === undefined ? undefined : insertedWith(relation.target, relation.references, key);
+        if (parent !== undefined && parent !== i) out.push({ before: parent, after: i, kind: 'reference' });
+      }
+    }
+  }
+}
+
+/**
  * Foreign keys among removed rows, from their snapshots: a removed row is deleted before the
  * removed row it references (unless the relation sets null or a default on delete, when either
  * order works), and an updated row that referenced a removed row is written before that delete.
@@ -215,6 +251,8 @@ function uniqueDependencies(schema: SchemaMetadata, ops: readonly Operation[], o
 export function dependencies(schema: SchemaMetadata, ops: readonly Operation[]): Dependency[] {
   const out: Dependency[] = [];
   keyDependencies(ops, out);
+  const inserts = byModel(ops, 'insert');
+  if (inserts.size > 0) insertReferences(schema, ops, inserts, out);
   const deletes = byModel(ops, 'delete');
   if (deletes.size > 0) referenceDependencies(schema, ops, deletes, out);
   uniqueDependencies(schema, ops, out);

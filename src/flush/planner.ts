@@ -2,6 +2,7 @@ import { describeRow } from '../errors.js';
 import type { SchemaMetadata } from '../metadata/types.js';
 import { PendingKey, type ChangeSet, type InsertChange, type UpdateChange } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
+import { tupleKey } from '../tracking/keys.js';
 import type { CommitOrder } from './commit-order.js';
 import { cyclicCuts, dependencies, type Dependency, type Operation } from './dependencies.js';
 import type { DeleteStep, FlushPlan, FlushStep, InsertStep, RowCheck, UpdateRow, UpdateStep } from './plan.js';
@@ -54,26 +55,61 @@ interface PreparedInserts {
   links: UpdateChange[];
 }
 
+/** Whether a new row of `target` has `values` in `fields` (given keys, not generated ones). */
+type NewRowLookup = (target: string, fields: readonly string[], values: readonly unknown[]) => boolean;
+
+function newRowLookup(insertsByModel: ReadonlyMap<string, readonly InsertChange[]>): NewRowLookup {
+  const indexes = new Map<string, Set<string>>();
+  return (target, fields, values) => {
+    const inserts = insertsByModel.get(target);
+    const key = tupleKey(values);
+    if (!inserts || key === undefined) return false;
+    const id = `${target}\u0000${fields.join('\u0000')}`;
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Set();
+      for (const insert of inserts) {
+        const k = tupleKey(fields.map((f) => insert.values[f]));
+        if (k !== undefined) index.add(k);
+      }
+      indexes.set(id, index);
+    }
+    return index.has(key);
+  };
+}
+
 /**
  * Prepares one model's inserts: a foreign key to a new row over a relation cut to break a cycle
  * between models, or over an optional self-relation (a new tree), is inserted as null and set by
- * a link afterwards, so the model's rows go in one statement. Other references to new rows wait
- * for those rows' inserts (see `dependencies.ts`): a required self-relation inserts level by level.
+ * a link afterwards, so the model's rows go in one statement; this for generated keys (pending)
+ * and given ones alike. Other references to new rows wait for those rows' inserts (see
+ * `dependencies.ts`): a required self-relation inserts level by level.
  */
-function prepareInserts(schema: SchemaMetadata, order: CommitOrder, model: string, inserts: readonly InsertChange[]): PreparedInserts {
+function prepareInserts(schema: SchemaMetadata, order: CommitOrder, model: string, inserts: readonly InsertChange[], isNew: NewRowLookup): PreparedInserts {
   const meta = schema.models[model]!;
   const links: UpdateChange[] = [];
   const sameModel = new Set(inserts.map((i) => i.entity));
+  const linkable = meta.relations.filter((r) => order.deferred.has(`${model}.${r.name}`) || (r.target === model && r.isOptional));
   const rows = inserts.map((change) => {
     const values: Row = { ...change.values };
     const link: Row = {};
-    for (const relation of meta.relations) {
+    for (const relation of linkable) {
       const deferred = order.deferred.has(`${model}.${relation.name}`);
-      const selfPending = relation.target === model && relation.isOptional;
+      const given = relation.fields.map((fk) => values[fk]);
+      if (!given.some((v) => v instanceof PendingKey)) {
+        // Given keys of a new row (`parentId: 1` where Folder#1 is added too).
+        if (isNew(relation.target, relation.references, given)) {
+          for (const fk of relation.fields) {
+            link[fk] = values[fk];
+            values[fk] = null;
+          }
+        }
+        continue;
+      }
       for (const fk of relation.fields) {
         const value = values[fk];
         if (!(value instanceof PendingKey)) continue;
-        if (deferred || (selfPending && sameModel.has(value.entity))) {
+        if (deferred || sameModel.has(value.entity)) {
           values[fk] = null;
           link[fk] = value;
         }
@@ -256,11 +292,12 @@ function scheduleGroups(ops: readonly Operation[], groups: readonly Group[], dep
 export function planFlush(schema: SchemaMetadata, order: CommitOrder, changes: ChangeSet): FlushPlan {
   const ops: Operation[] = [];
   const insertsByModel = groupBy(changes.inserts, (i) => i.model);
+  const isNew = newRowLookup(insertsByModel);
   const links: UpdateChange[] = [];
   for (const model of order.models) {
     const inserts = insertsByModel.get(model);
     if (!inserts) continue;
-    const prepared = prepareInserts(schema, order, model, inserts);
+    const prepared = prepareInserts(schema, order, model, inserts, isNew);
     for (const row of prepared.rows) ops.push({ kind: 'insert', model, row });
     for (const link of prepared.links) links.push(link); // may be one per inserted row: no spread
   }

@@ -205,6 +205,18 @@ describe('planFlush: delete order among removed rows', () => {
     expect(plan.steps[0]).toMatchObject({ fields: ['captainId'], check: 'none', rows: [{ key: { id: 1 }, set: { captainId: null } }] });
   });
 
+  it('inserts a new tree with given ids in one statement with null parents, then links it', () => {
+    const inserts = [
+      { model: 'Folder', entity: 1, values: { id: 3, name: 'c', parentId: 2 } },
+      { model: 'Folder', entity: 2, values: { id: 2, name: 'b', parentId: 1 } },
+      { model: 'Folder', entity: 3, values: { id: 1, name: 'a' } },
+    ];
+    const plan = planFlush(test, commitOrder(test), { ...empty, inserts });
+    expect(plan.steps.map((s) => `${s.op} ${s.model} ${s.rows.length}`)).toEqual(['insert Folder 3', 'update Folder 2']);
+    expect(plan.steps[0]!.rows.map((r) => ('values' in r ? (r.values['parentId'] ?? null) : 'not an insert'))).toEqual([null, null, null]);
+    expect(plan.steps[1]).toMatchObject({ check: 'none', rows: [{ entity: 1, set: { parentId: 2 } }, { entity: 2, set: { parentId: 1 } }] });
+  });
+
   it('refuses new rows that reference each other through required relations', () => {
     const chain: SchemaMetadata = {
       provider: 'sqlite',
@@ -220,10 +232,16 @@ describe('planFlush: delete order among removed rows', () => {
       { model: 'Link', entity: 2, values: { nextId: new PendingKey(1, 'Link', 'id') } },
     ];
     expect(() => ops(chain, { inserts })).toThrow(UsageError);
-    // A required chain without a cycle goes level by level.
+    // A required chain without a cycle goes level by level, for generated and for given keys.
     expect(ops(chain, { inserts: [{ model: 'Link', entity: 3, values: { nextId: 9 } }, { model: 'Link', entity: 4, values: { nextId: new PendingKey(3, 'Link', 'id') } }] })).toEqual([
       'insert Link 1',
       'insert Link 1',
     ]);
+    const given = [
+      { model: 'Link', entity: 5, values: { id: 2, nextId: 1 } },
+      { model: 'Link', entity: 6, values: { id: 1, nextId: 9 } },
+    ];
+    const plan = planFlush(chain, commitOrder(chain), { ...empty, inserts: given });
+    expect(plan.steps.map((s) => s.rows.map((r) => ('values' in r ? r.values['id'] : undefined)))).toEqual([[1], [2]]);
   });
 });

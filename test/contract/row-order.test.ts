@@ -2,8 +2,8 @@ import { expect, it } from 'vitest';
 import { contract, isDelete, type Target } from './harness.js';
 
 /**
- * Issue 10, item 9: removed rows are deleted after the removed rows that reference them, from
- * the foreign keys they were loaded with: a self-referencing tree leaves first (one step per
+ * Issue 10, item 9: rows are written in the order their foreign keys need. Removed rows are
+ * deleted after the removed rows that reference them, from the foreign keys they were loaded with: a self-referencing tree leaves first (one step per
  * level), rows of models that reference each other in whatever order their rows need, and a
  * cycle of rows broken by clearing an optional foreign key first.
  */
@@ -77,5 +77,29 @@ contract('delete order: removed rows go after the removed rows that reference th
     });
     expect(await t.rows('Team')).toEqual([]);
     expect(await t.rows('Player')).toEqual([]);
+  });
+});
+
+contract('insert order: new rows go after the new rows they reference by given keys', (t) => {
+  it('inserts a parent added after its child (both with given ids) first, whatever the strategy', async () => {
+    await t.units.run(async (uow) => {
+      uow.folder.add({ id: 3, name: 'grandchild', parentId: 2 });
+      uow.folder.add({ id: 2, name: 'child', parentId: 1 });
+      uow.folder.add({ id: 1, name: 'root' });
+    });
+    expect((await t.rows('Folder')).map((f) => [f['id'], f['parentId']])).toEqual([
+      [1, null],
+      [2, 1],
+      [3, 2],
+    ]);
+  });
+
+  it('inserts new rows that reference each other by given keys (a team and its captain), then links them', async () => {
+    await t.units.run(async (uow) => {
+      uow.team.add({ id: 1, name: 'one', captainId: 5 });
+      uow.player.add({ id: 5, name: 'captain', teamId: 1 });
+    });
+    expect((await t.rows('Team')).map((r) => [r['id'], r['captainId']])).toEqual([[1, 5]]);
+    expect((await t.rows('Player')).map((r) => [r['id'], r['teamId']])).toEqual([[5, 1]]);
   });
 });
