@@ -69,6 +69,16 @@ contract('referential actions: onDelete and onUpdate as the schema declares them
     expect((await t.rows('Label')).map((l) => l['text'])).toEqual(['other']);
   });
 
+  it('a delete refused by one relation undoes what the others cascaded', async () => {
+    const a = await category(t, 'a');
+    await t.insert('CascadeItem', { name: 'x', categoryId: a });
+    await t.insert('SetNullItem', { name: 's', categoryId: a });
+    await t.insert('RestrictItem', { name: 'r', categoryId: a });
+    expectForeignKeyError(await removeCategory(t, a));
+    expect((await t.rows('CascadeItem')).map((i) => i['name'])).toEqual(['x']);
+    expect((await t.rows('SetNullItem')).map((i) => i['categoryId'])).toEqual([a]);
+  });
+
   it('onDelete: SetNull clears the foreign keys of the referencing rows', async () => {
     const a = await category(t, 'a');
     await t.insert('SetNullItem', { name: 's', categoryId: a });
