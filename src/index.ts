@@ -32,6 +32,7 @@ export type {
   FieldMetadata,
   ModelMetadata,
   Provider,
+  ReferentialAction,
   RelationMetadata,
   ScalarKind,
   SchemaMetadata,

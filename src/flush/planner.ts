@@ -1,14 +1,19 @@
+import { describeRow } from '../errors.js';
 import type { SchemaMetadata } from '../metadata/types.js';
 import { PendingKey, type ChangeSet, type InsertChange, type UpdateChange } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
+import { tupleKey } from '../tracking/keys.js';
 import type { CommitOrder } from './commit-order.js';
-import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateRow, UpdateStep } from './plan.js';
+import { cyclicCuts, dependencies, type Dependency, type Operation } from './dependencies.js';
+import type { DeleteStep, FlushPlan, FlushStep, InsertStep, RowCheck, UpdateRow, UpdateStep } from './plan.js';
+import { schedule, type Emission } from './scheduler.js';
 
 /**
  * The planner: a pure function from a change set to a flush plan. Inserts parents before
- * children (a self-referencing tree level by level, or null-then-link for optional links),
- * updates grouped by the set of changed columns, deletes children first. Rows are sorted by
- * primary key inside every step.
+ * children (null-then-link for optional links, level by level for required self-relations),
+ * updates grouped by the set of changed columns, deletes children first, and any write moved
+ * before another when the rows need it (a unique value or key freed for another row, a tree of
+ * removed rows). Rows are sorted by primary key inside every update and delete step.
  *
  * @module
  */
@@ -30,14 +35,6 @@ export function compareKeys(pk: readonly string[], a: Readonly<Row>, b: Readonly
   return 0;
 }
 
-/** `rows` sorted by primary key; rows loaded in key order (the common case) are not copied. */
-function sortedByKey<T extends { readonly key: Readonly<Row> }>(pk: readonly string[], rows: readonly T[]): readonly T[] {
-  for (let i = 1; i < rows.length; i++) {
-    if (compareKeys(pk, rows[i - 1]!.key, rows[i]!.key) > 0) return [...rows].sort((a, b) => compareKeys(pk, a.key, b.key));
-  }
-  return rows;
-}
-
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   // An index loop: for...of allocated an iterator result per row here (1 MB at 10,000 rows).
@@ -51,31 +48,68 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return out;
 }
 
-interface InsertPlan {
-  steps: InsertStep[];
+/** One model's new rows, with the foreign keys that cannot be written yet set to null. */
+interface PreparedInserts {
+  rows: { entity: number; values: Row }[];
+  /** Updates that set those foreign keys once every row is inserted. */
   links: UpdateChange[];
 }
 
-/** Splits one model's inserts into steps so every referenced new row is inserted first. */
-function planModelInserts(
-  schema: SchemaMetadata,
-  order: CommitOrder,
-  model: string,
-  inserts: readonly InsertChange[],
-): InsertPlan {
+/** Whether a new row of `target` has `values` in `fields` (given keys, not generated ones). */
+type NewRowLookup = (target: string, fields: readonly string[], values: readonly unknown[]) => boolean;
+
+function newRowLookup(insertsByModel: ReadonlyMap<string, readonly InsertChange[]>): NewRowLookup {
+  const indexes = new Map<string, Set<string>>();
+  return (target, fields, values) => {
+    const inserts = insertsByModel.get(target);
+    const key = tupleKey(values);
+    if (!inserts || key === undefined) return false;
+    const id = `${target}\u0000${fields.join('\u0000')}`;
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Set();
+      for (const insert of inserts) {
+        const k = tupleKey(fields.map((f) => insert.values[f]));
+        if (k !== undefined) index.add(k);
+      }
+      indexes.set(id, index);
+    }
+    return index.has(key);
+  };
+}
+
+/**
+ * Prepares one model's inserts: a foreign key to a new row over a relation cut to break a cycle
+ * between models, or over an optional self-relation (a new tree), is inserted as null and set by
+ * a link afterwards, so the model's rows go in one statement; this for generated keys (pending)
+ * and given ones alike. Other references to new rows wait for those rows' inserts (see
+ * `dependencies.ts`): a required self-relation inserts level by level.
+ */
+function prepareInserts(schema: SchemaMetadata, order: CommitOrder, model: string, inserts: readonly InsertChange[], isNew: NewRowLookup): PreparedInserts {
   const meta = schema.models[model]!;
   const links: UpdateChange[] = [];
   const sameModel = new Set(inserts.map((i) => i.entity));
+  const linkable = meta.relations.filter((r) => order.deferred.has(`${model}.${r.name}`) || (r.target === model && r.isOptional));
   const rows = inserts.map((change) => {
     const values: Row = { ...change.values };
     const link: Row = {};
-    for (const relation of meta.relations) {
+    for (const relation of linkable) {
       const deferred = order.deferred.has(`${model}.${relation.name}`);
-      const selfPending = relation.target === model && relation.isOptional;
+      const given = relation.fields.map((fk) => values[fk]);
+      if (!given.some((v) => v instanceof PendingKey)) {
+        // Given keys of a new row (`parentId: 1` where Folder#1 is added too).
+        if (isNew(relation.target, relation.references, given)) {
+          for (const fk of relation.fields) {
+            link[fk] = values[fk];
+            values[fk] = null;
+          }
+        }
+        continue;
+      }
       for (const fk of relation.fields) {
         const value = values[fk];
         if (!(value instanceof PendingKey)) continue;
-        if (deferred || (selfPending && sameModel.has(value.entity))) {
+        if (deferred || sameModel.has(value.entity)) {
           values[fk] = null;
           link[fk] = value;
         }
@@ -86,28 +120,7 @@ function planModelInserts(
     }
     return { entity: change.entity, values };
   });
-  // Remaining same-model references (required self relations): insert level by level.
-  const level = new Map<number, number>();
-  const byEntity = new Map(rows.map((r) => [r.entity, r]));
-  const depth = (entity: number, seen: Set<number>): number => {
-    const known = level.get(entity);
-    if (known !== undefined) return known;
-    if (seen.has(entity)) return 0;
-    seen.add(entity);
-    let d = 0;
-    for (const value of Object.values(byEntity.get(entity)!.values)) {
-      if (value instanceof PendingKey && value.model === model && byEntity.has(value.entity)) {
-        d = Math.max(d, depth(value.entity, seen) + 1);
-      }
-    }
-    level.set(entity, d);
-    return d;
-  };
-  const levels = groupBy(rows, (r) => String(depth(r.entity, new Set())));
-  const steps = [...levels.keys()]
-    .sort((a, b) => Number(a) - Number(b))
-    .map((k): InsertStep => Object.freeze({ op: 'insert', model, rows: Object.freeze(levels.get(k)!) }));
-  return { steps, links };
+  return { rows, links };
 }
 
 /**
@@ -126,32 +139,149 @@ function columnsKey(set: Readonly<Row>): string {
   return key ?? '';
 }
 
-function updateSteps(schema: SchemaMetadata, models: readonly string[], updates: readonly UpdateChange[], linking: boolean): UpdateStep[] {
-  const steps: UpdateStep[] = [];
-  const byModel = groupBy(updates, (u) => u.model);
-  for (const model of models) {
-    const list = byModel.get(model);
-    if (!list) continue;
-    const meta = schema.models[model]!;
-    const groups = groupBy(list, (u) => columnsKey(u.set));
-    for (const [fieldsKey, rows] of groups) {
-      const sorted: readonly UpdateRow[] = linking ? rows : sortedByKey(meta.primaryKey, rows);
-      steps.push(
-        Object.freeze({
-          op: 'update',
-          model,
-          fields: fieldsKey.split('\u0000'),
-          check: linking ? 'none' : meta.versionField !== undefined ? 'version' : 'original',
-          rows: Object.freeze(sorted),
-        }),
-      );
+/** The kinds of step, in the order a commit writes them when nothing forces another order. */
+const enum Bucket {
+  /** Updates that must come before an insert or another update (they free a unique value, ...). */
+  EarlyUpdate,
+  /** Deletes that must come before an insert or an update (they free a unique value or key). */
+  EarlyDelete,
+  Insert,
+  Link,
+  Update,
+  Delete,
+}
+
+interface Group {
+  readonly bucket: Bucket;
+  readonly model: string;
+  /** Sorted column names (updates), joined by NUL. */
+  readonly fields: string;
+  /** Unlinks: updates without a concurrency check (the rows are deleted next, with theirs). */
+  readonly unchecked: boolean;
+  readonly position: number;
+  readonly ops: number[];
+}
+
+/** Updates and deletes that some insert, link or update waits for, directly or not. */
+function earlyWrites(ops: readonly Operation[], deps: readonly Dependency[]): Uint8Array {
+  const incoming: (number[] | undefined)[] = new Array(ops.length);
+  for (const d of deps) (incoming[d.after] ??= []).push(d.before);
+  const early = new Uint8Array(ops.length);
+  const seen = new Uint8Array(ops.length);
+  const stack: number[] = [];
+  for (let i = 0; i < ops.length; i++) if (ops[i]!.kind !== 'delete' && incoming[i]) stack.push(i);
+  while (stack.length > 0) {
+    for (const before of incoming[stack.pop()!] ?? []) {
+      if (seen[before]) continue;
+      seen[before] = 1;
+      if (ops[before]!.kind !== 'insert' && ops[before]!.kind !== 'link') early[before] = 1;
+      stack.push(before);
     }
   }
-  return steps;
+  return early;
+}
+
+/** Every write grouped into its step kind, groups in canonical order, rows in key order where it matters. */
+function groupOperations(schema: SchemaMetadata, order: CommitOrder, ops: readonly Operation[], early: Uint8Array | undefined): Group[] {
+  const position = new Map(order.models.map((m, i) => [m, i]));
+  const models = order.models.length;
+  const groups = new Map<string, Group>();
+  let last: Group | undefined;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    let bucket: Bucket;
+    if (op.kind === 'insert') bucket = Bucket.Insert;
+    else if (op.kind === 'link') bucket = Bucket.Link;
+    else if (op.kind === 'update' || op.kind === 'unlink') bucket = early?.[i] ? Bucket.EarlyUpdate : Bucket.Update;
+    else bucket = early?.[i] ? Bucket.EarlyDelete : Bucket.Delete;
+    const fields = op.kind === 'delete' || op.kind === 'insert' ? '' : columnsKey(op.row.set);
+    const unchecked = op.kind === 'unlink';
+    // Consecutive writes mostly share a group (10,000 changed balances): no key string for those.
+    if (last !== undefined && last.bucket === bucket && last.model === op.model && last.fields === fields && last.unchecked === unchecked) {
+      last.ops.push(i);
+      continue;
+    }
+    const id = `${bucket}\u0001${op.model}\u0001${fields}\u0001${unchecked}`;
+    let group = groups.get(id);
+    if (!group) {
+      const at = position.get(op.model)!;
+      const deletes = bucket === Bucket.EarlyDelete || bucket === Bucket.Delete;
+      group = { bucket, model: op.model, fields, unchecked, position: deletes ? models - at : at, ops: [] };
+      groups.set(id, group);
+    }
+    group.ops.push(i);
+    last = group;
+  }
+  // Stable: column sets of one model keep the order in which they first appear.
+  const sorted = [...groups.values()].sort((a, b) => a.bucket - b.bucket || a.position - b.position);
+  for (const group of sorted) {
+    if (group.bucket === Bucket.Insert || group.bucket === Bucket.Link) continue;
+    const pk = schema.models[group.model]!.primaryKey;
+    const keyOf = (i: number) => (ops[i] as Extract<Operation, { kind: 'update' | 'unlink' | 'delete' }>).row.key;
+    const list = group.ops;
+    for (let j = 1; j < list.length; j++) {
+      if (compareKeys(pk, keyOf(list[j - 1]!), keyOf(list[j]!)) > 0) {
+        list.sort((a, b) => compareKeys(pk, keyOf(a), keyOf(b)));
+        break;
+      }
+    }
+  }
+  return sorted;
+}
+
+function updateStep(schema: SchemaMetadata, model: string, fields: readonly string[], check: RowCheck | undefined, rows: readonly UpdateRow[]): UpdateStep {
+  const versioned = schema.models[model]!.versionField !== undefined;
+  return Object.freeze({ op: 'update', model, fields, check: check ?? (versioned ? 'version' : 'original'), rows: Object.freeze(rows) });
 }
 
 /**
- * Plans a commit.
+ * Replaces each cut dependency (a removed row's optional foreign key on a cycle of removed rows)
+ * by an `unlink` write that sets the foreign key to null; the referenced row's delete waits for
+ * the unlink instead of the referencing row's delete.
+ */
+function unlinkCycles(ops: Operation[], deps: readonly Dependency[], cuts: readonly number[]): Dependency[] {
+  const out = [...deps];
+  const unlinks = new Map<string, number>();
+  for (const j of cuts) {
+    const d = deps[j]!;
+    const relation = d.relation!;
+    const id = `${d.before}\u0000${relation.name}`;
+    let unlink = unlinks.get(id);
+    if (unlink === undefined) {
+      const { model, entity, key, original } = (ops[d.before] as Extract<Operation, { kind: 'delete' }>).row;
+      const set = Object.fromEntries(relation.fields.map((f) => [f, null]));
+      unlink = ops.push({ kind: 'unlink', model, row: { model, entity, key, set, original } }) - 1;
+      unlinks.set(id, unlink);
+    }
+    out[j] = { before: unlink, after: d.after, kind: 'reference' };
+  }
+  return out;
+}
+
+function describeOperation(op: Operation): string {
+  return op.kind === 'insert' ? `new ${op.model}` : describeRow(op.model, op.row.key);
+}
+
+/** The steps of a commit whose writes depend on each other (see `scheduler.ts`). */
+function scheduleGroups(ops: readonly Operation[], groups: readonly Group[], deps: readonly Dependency[]): Emission[] {
+  const groupOf = new Int32Array(ops.length);
+  const rank = new Int32Array(ops.length);
+  let next = 0;
+  groups.forEach((group, g) => {
+    for (const op of group.ops) {
+      groupOf[op] = g;
+      rank[op] = next++;
+    }
+  });
+  return schedule({ count: ops.length, groups: groups.length, groupOf, rank, dependencies: deps, describe: (op) => describeOperation(ops[op]!) });
+}
+
+/**
+ * Plans a commit. Writes go in this order unless the rows themselves need another: inserts
+ * (parents before children), links, updates, deletes (children first). Deletes and updates that
+ * free a unique value or primary key another write takes move before it; a removed row is
+ * deleted after the removed rows that reference it (a tree level by level, leaves first); see
+ * `dependencies.ts` and `scheduler.ts`.
  *
  * @example
  * ```ts
@@ -160,30 +290,41 @@ function updateSteps(schema: SchemaMetadata, models: readonly string[], updates:
  * ```
  */
 export function planFlush(schema: SchemaMetadata, order: CommitOrder, changes: ChangeSet): FlushPlan {
-  const steps: FlushStep[] = [];
-  const links: UpdateChange[] = [];
+  const ops: Operation[] = [];
   const insertsByModel = groupBy(changes.inserts, (i) => i.model);
+  const isNew = newRowLookup(insertsByModel);
+  const links: UpdateChange[] = [];
   for (const model of order.models) {
     const inserts = insertsByModel.get(model);
     if (!inserts) continue;
-    const planned = planModelInserts(schema, order, model, inserts);
-    steps.push(...planned.steps);
-    for (const link of planned.links) links.push(link); // may be one per inserted row: no spread
+    const prepared = prepareInserts(schema, order, model, inserts, isNew);
+    for (const row of prepared.rows) ops.push({ kind: 'insert', model, row });
+    for (const link of prepared.links) links.push(link); // may be one per inserted row: no spread
   }
-  steps.push(...updateSteps(schema, order.models, links, true));
-  steps.push(...updateSteps(schema, order.models, changes.updates, false));
-  const deletesByModel = groupBy(changes.deletes, (d) => d.model);
-  for (const model of [...order.models].reverse()) {
-    const rows = deletesByModel.get(model);
-    if (!rows) continue;
-    const meta = schema.models[model]!;
-    const step: DeleteStep = {
-      op: 'delete',
-      model,
-      check: meta.versionField !== undefined ? 'version' : 'exists',
-      rows: Object.freeze(sortedByKey(meta.primaryKey, rows)),
-    };
-    steps.push(Object.freeze(step));
+  for (const row of links) ops.push({ kind: 'link', model: row.model, row });
+  for (const row of changes.updates) ops.push({ kind: 'update', model: row.model, row });
+  for (const row of changes.deletes) ops.push({ kind: 'delete', model: row.model, row });
+
+  let deps = dependencies(schema, ops);
+  const cuts = cyclicCuts(ops.length, deps);
+  if (cuts.length > 0) deps = unlinkCycles(ops, deps, cuts);
+  const groups = groupOperations(schema, order, ops, deps.length > 0 ? earlyWrites(ops, deps) : undefined);
+  const emissions = deps.length === 0 ? groups.map((group, g) => ({ group: g, ops: group.ops })) : scheduleGroups(ops, groups, deps);
+
+  const steps: FlushStep[] = [];
+  for (const emission of emissions) {
+    const group = groups[emission.group]!;
+    const { bucket, model } = group;
+    const rows: unknown[] = new Array(emission.ops.length);
+    for (let j = 0; j < rows.length; j++) rows[j] = ops[emission.ops[j]!]!.row;
+    if (bucket === Bucket.Insert) {
+      steps.push(Object.freeze({ op: 'insert', model, rows: Object.freeze(rows as InsertStep['rows']) }));
+    } else if (bucket === Bucket.Link || bucket === Bucket.Update || bucket === Bucket.EarlyUpdate) {
+      steps.push(updateStep(schema, model, group.fields.split('\u0000'), group.unchecked || bucket === Bucket.Link ? 'none' : undefined, rows as UpdateRow[]));
+    } else {
+      const versioned = schema.models[model]!.versionField !== undefined;
+      steps.push(Object.freeze({ op: 'delete', model, check: versioned ? 'version' : 'exists', rows: Object.freeze(rows as DeleteStep['rows']) }));
+    }
   }
   return Object.freeze({ steps: Object.freeze(steps) });
 }

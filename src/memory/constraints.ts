@@ -8,9 +8,8 @@ import type { WorkingCopy } from './tables.js';
 /**
  * Constraints of the in-memory store, checked row by row as each write happens (like the
  * immediate constraints Prisma's migrations create): NOT NULL, primary key, `@unique` /
- * `@@unique`, foreign keys, and the referential actions Prisma's schema defaults to:
- * `ON DELETE RESTRICT` for required relations, `ON DELETE SET NULL` for optional ones,
- * `ON UPDATE CASCADE` for both.
+ * `@@unique`, foreign keys. What deleting or re-keying a referenced row does is in
+ * `referential-actions.ts`.
  *
  * @internal
  * @module
@@ -113,67 +112,5 @@ export function checkForeignKeys(tx: WorkingCopy, schema: SchemaMetadata, model:
       'P2003',
       { modelName: model.name, field_name: name },
     );
-  }
-}
-
-interface Reference {
-  readonly child: ModelMetadata;
-  readonly relation: RelationMetadata;
-  readonly identity: string;
-}
-
-/** Rows whose foreign keys point at `row` (a row of `model`), over relations referencing `fields`. */
-function referencesTo(tx: WorkingCopy, schema: SchemaMetadata, model: ModelMetadata, row: Readonly<Row>, fields?: ReadonlySet<string>): Reference[] {
-  const out: Reference[] = [];
-  for (const child of Object.values(schema.models)) {
-    for (const relation of child.relations) {
-      if (relation.target !== model.name || !touches(relation.references, fields)) continue;
-      const key = tupleKey(model, relation.references, row);
-      if (key === undefined) continue;
-      for (const [identity, other] of tx.table(child.name)) {
-        if (tupleKey(child, relation.fields, other) === key) out.push({ child, relation, identity });
-      }
-    }
-  }
-  return out;
-}
-
-function rewrite(tx: WorkingCopy, ref: Reference, values: (fk: string, i: number) => unknown): void {
-  const table = tx.writable(ref.child.name);
-  const current = table.get(ref.identity);
-  if (current === undefined) return;
-  const next: Row = { ...current };
-  ref.relation.fields.forEach((fk, i) => (next[fk] = values(fk, i)));
-  table.set(ref.identity, Object.freeze(next));
-}
-
-/**
- * What deleting `row` does to the rows that reference it: a required relation refuses the delete
- * (P2003, `ON DELETE RESTRICT`); an optional one clears the foreign key (`ON DELETE SET NULL`).
- * Call after the row left its table.
- */
-export function applyDelete(tx: WorkingCopy, schema: SchemaMetadata, model: ModelMetadata, row: Readonly<Row>): void {
-  const refs = referencesTo(tx, schema, model, row);
-  const restricting = refs.find((ref) => !ref.relation.isOptional);
-  if (restricting) {
-    const child = tx.table(restricting.child.name).get(restricting.identity)!;
-    const { child: childModel, relation } = restricting;
-    const name = foreignKeyName(childModel, relation.fields);
-    throw new MemoryStoreError(
-      `Foreign key constraint violated on \`${name}\`: ${describeRow(model.name, keyValueOf(model, row))} is still referenced by ${describeRow(childModel.name, keyValueOf(childModel, child))} (${childModel.name}.${relation.name}: ${showFields(relation.fields, child)}); remove or re-link the ${childModel.name} rows first`,
-      'P2003',
-      { modelName: model.name, field_name: name },
-    );
-  }
-  for (const ref of refs) rewrite(tx, ref, () => null);
-}
-
-/**
- * What changing referenced fields of a row does to the rows that reference the old values:
- * their foreign keys follow (`ON UPDATE CASCADE`).
- */
-export function applyKeyChange(tx: WorkingCopy, schema: SchemaMetadata, model: ModelMetadata, before: Readonly<Row>, after: Readonly<Row>, changed: ReadonlySet<string>): void {
-  for (const ref of referencesTo(tx, schema, model, before, changed)) {
-    rewrite(tx, ref, (_fk, i) => after[ref.relation.references[i]!]);
   }
 }

@@ -30,10 +30,11 @@ export interface MemoryUnits<M extends ModelMap, R extends AnyRepositoryFactorie
  * Creates units of work over an in-memory store instead of a database: the same identity map,
  * repositories, change tracking, atomic commit, rollback and conflict detection, with no Prisma
  * client, in microseconds. For unit tests of business flows; test queries and constraints the
- * store does not model (relation filters, `onDelete: Cascade`, triggers) against a database.
+ * store does not model (relation filters, triggers) against a database.
  *
- * The store enforces primary keys, `@unique`/`@@unique`, required fields and foreign keys
- * (`RESTRICT` on delete for required relations, `SET NULL` for optional ones) and fills defaults
+ * The store enforces primary keys, `@unique`/`@@unique`, required fields and foreign keys with
+ * each relation's `onDelete` / `onUpdate` as the schema declares them (`Restrict`, `NoAction`,
+ * `Cascade`, `SetNull`, `SetDefault`; Prisma's defaults where none is given) and fills defaults
  * (`autoincrement()` continues after the largest fixture id). Its failures reach you as the
  * `DatabaseError` a database would cause, with the Prisma code (`P2002` unique, `P2003`
  * foreign key) on `error.cause.code`. Per-unit options (`strategy`, `transaction`) are

@@ -8,6 +8,7 @@ import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
 import type { UnitBackend } from '../unit-of-work/backend.js';
 import type { MemoryStore } from './memory-store.js';
+import { endStatement } from './referential-actions.js';
 import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
 import { cloneRow } from './scalars.js';
 import type { WorkingCopy } from './tables.js';
@@ -50,11 +51,14 @@ function increment(value: unknown): unknown {
  * Each step reports one pseudo statement to the store's `onStatement`, as `bulk` sends one.
  */
 function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStore): StepWriter {
-  const ctx: WriteContext = { schema, tx, now: new Date() };
+  // One statement per step: checks a database makes at the end of a statement run after each.
+  const ctx: WriteContext = { schema, tx, now: new Date(), checks: [] };
   return {
     async insert(step, model) {
       store.statement(`INSERT ${model.name}`);
-      return step.rows.map((r) => cloneRow(model, insertRow(ctx, model, r.values)));
+      const rows = step.rows.map((r) => cloneRow(model, insertRow(ctx, model, r.values)));
+      endStatement(ctx);
+      return rows;
     },
     async update(step, model) {
       store.statement(`UPDATE ${model.name} (${step.fields.join(', ')})`);
@@ -71,6 +75,7 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
         }
         updateRow(ctx, model, found.identity, changes);
       }
+      endStatement(ctx);
       return conflicts;
     },
     async delete(step, model) {
@@ -81,6 +86,7 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
         if (!found || !passes(model, step.check, found.row, row)) conflicts.push(conflict(model, row.key, row.version));
         else deleteRow(ctx, model, found.identity);
       }
+      endStatement(ctx);
       return conflicts;
     },
   };

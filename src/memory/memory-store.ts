@@ -6,6 +6,7 @@ import { identityOf, keyValueOf } from '../tracking/keys.js';
 import type { ModelMap, ModelTypes, Schema } from '../unit-of-work/types.js';
 import { checkForeignKeys } from './constraints.js';
 import { compileOrderBy } from './order-by.js';
+import { endStatement } from './referential-actions.js';
 import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
 import { cloneRow, isPlainObject } from './scalars.js';
 import { MemoryStoreError } from './store-error.js';
@@ -207,8 +208,8 @@ export class MemoryStore<M extends ModelMap = ModelMap> {
 
   /**
    * Deletes every row matching the Prisma `where`, like `deleteMany` from another process:
-   * committed at once, outside any unit, with the referential actions of the schema (a
-   * referenced row blocks the delete). Returns the number of rows deleted.
+   * committed at once, outside any unit, with the `onDelete` action of every relation that
+   * references them (refused, deleted too, unlinked). Returns the number of rows deleted.
    *
    * @example
    * ```ts
@@ -226,7 +227,12 @@ export class MemoryStore<M extends ModelMap = ModelMap> {
 
   /** Runs `write` as one out-of-unit transaction: neither reported to `onStatement` nor counted in `commits`. */
   private run<T>(write: (ctx: WriteContext) => T, fromUnit: boolean): Promise<T> {
-    return this.transactionOf((tx) => Promise.resolve(write({ schema: this.schema, tx, now: new Date() })), fromUnit);
+    return this.transactionOf((tx) => {
+      const ctx: WriteContext = { schema: this.schema, tx, now: new Date(), checks: [] };
+      const result = write(ctx);
+      endStatement(ctx);
+      return Promise.resolve(result);
+    }, fromUnit);
   }
 
   /**

@@ -1,12 +1,12 @@
-import type { FieldMetadata, ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { FieldMetadata, ModelMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
-import { applyDelete, applyKeyChange, checkForeignKeys, checkNotNull, checkUnique } from './constraints.js';
+import { checkForeignKeys, checkNotNull, checkUnique } from './constraints.js';
 import { advanceSequence, defaultFor, isSequence } from './defaults.js';
 import { normalizeValue } from './scalars.js';
+import { applyKeyChange, deleteStoredRow, type ActionContext } from './referential-actions.js';
 import { MemoryStoreError } from './store-error.js';
-import type { WorkingCopy } from './tables.js';
 
 /**
  * Row writes of the in-memory store: insert, update and delete one row of a working copy, the
@@ -17,12 +17,11 @@ import type { WorkingCopy } from './tables.js';
  * @module
  */
 
-/** What a row write needs. */
-export interface WriteContext {
-  readonly schema: SchemaMetadata;
-  readonly tx: WorkingCopy;
-  /** The instant of the transaction: `now()` defaults and `@updatedAt` fields get it. */
-  readonly now: Date;
+/**
+ * What a row write needs: the working copy, the instant of the transaction (`now()` defaults
+ * and `@updatedAt` fields get it) and where checks deferred to the end of the statement go.
+ */
+export interface WriteContext extends ActionContext {
   /** Skip foreign-key checks (seeding checks them once every table is filled). */
   readonly deferForeignKeys?: boolean;
 }
@@ -66,7 +65,7 @@ export function insertRow(ctx: WriteContext, model: ModelMetadata, values: Reado
 
 /**
  * Updates the stored row `identity` with `changes` (and `@updatedAt` fields with the
- * transaction's instant). Rows referencing changed fields follow (`ON UPDATE CASCADE`).
+ * transaction's instant). Rows referencing changed fields get their relation's `onUpdate`.
  * Returns the new stored row.
  */
 export function updateRow(ctx: WriteContext, model: ModelMetadata, identity: string, changes: Readonly<Row>): Readonly<Row> {
@@ -88,19 +87,14 @@ export function updateRow(ctx: WriteContext, model: ModelMetadata, identity: str
   if (nextIdentity !== identity) table.delete(identity);
   const frozen = Object.freeze(next);
   table.set(nextIdentity, frozen);
-  applyKeyChange(ctx.tx, ctx.schema, model, stored, frozen, changed);
+  applyKeyChange(ctx, model, stored, frozen, changed);
   return frozen;
 }
 
 /**
- * Deletes the stored row `identity`; rows referencing it block the delete (required relations)
- * or lose their link (optional ones). Returns false when there was no such row.
+ * Deletes the stored row `identity`; rows referencing it get their relation's `onDelete`
+ * (refused, deleted too, or unlinked). Returns false when there was no such row.
  */
 export function deleteRow(ctx: WriteContext, model: ModelMetadata, identity: string): boolean {
-  const table = ctx.tx.writable(model.name);
-  const stored = table.get(identity);
-  if (stored === undefined) return false;
-  table.delete(identity);
-  applyDelete(ctx.tx, ctx.schema, model, stored);
-  return true;
+  return deleteStoredRow(ctx, model, identity);
 }

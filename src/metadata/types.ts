@@ -58,6 +58,12 @@ export interface FieldMetadata {
   readonly nativeType?: readonly [string, readonly string[]];
 }
 
+/**
+ * What the database does to rows referencing a row that is deleted (`onDelete`) or whose
+ * referenced fields change (`onUpdate`), as the Prisma schema declares it.
+ */
+export type ReferentialAction = 'Cascade' | 'Restrict' | 'NoAction' | 'SetNull' | 'SetDefault';
+
 /** A to-one relation whose foreign-key columns live on this model. */
 export interface RelationMetadata {
   /** The relation field's name, e.g. `owner`. */
@@ -70,6 +76,13 @@ export interface RelationMetadata {
   readonly references: readonly string[];
   /** True when every foreign-key field is optional (the link can be inserted as null). */
   readonly isOptional: boolean;
+  /**
+   * `onDelete` of the relation, with Prisma's default filled in when the schema gives none:
+   * `SetNull` for optional relations, `Restrict` for required ones.
+   */
+  readonly onDelete: ReferentialAction;
+  /** `onUpdate` of the relation; Prisma's default is `Cascade`. */
+  readonly onUpdate: ReferentialAction;
 }
 
 /** One model of the schema. */

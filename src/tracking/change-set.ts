@@ -52,6 +52,11 @@ export interface DeleteChange {
   readonly model: string;
   readonly entity: number;
   readonly key: Readonly<Row>;
+  /**
+   * The row as loaded (its snapshot): the planner reads its foreign keys and unique values to
+   * order the delete before the writes that need it gone.
+   */
+  readonly original: Readonly<Row>;
   readonly version?: unknown;
 }
 
@@ -175,9 +180,12 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
     const versionField = state.info.versionField;
     const key = pick(state.base, state.info.primaryKey);
     const model = state.info.name;
+    const original = state.base;
     deletes.push(
       Object.freeze(
-        versionField === undefined ? { model, entity: state.id, key } : { model, entity: state.id, key, version: state.base[versionField] },
+        versionField === undefined
+          ? { model, entity: state.id, key, original }
+          : { model, entity: state.id, key, original, version: state.base[versionField] },
       ),
     );
   });

@@ -97,3 +97,22 @@ export function keyToWhere(model: ModelMetadata, key: unknown): Record<string, u
   }
   return where;
 }
+
+/**
+ * The canonical key of a tuple of values, encoded like {@link identityOf} encodes a primary key
+ * (so `1` and `1n`, or two equal `Decimal`s, give the same key): `undefined` when one value is
+ * null or undefined (such a tuple never collides in a unique constraint).
+ *
+ * @example
+ * ```ts
+ * tupleKey([1, 'ann']) === tupleKey([1n, 'ann']); // true
+ * ```
+ */
+export function tupleKey(values: readonly unknown[]): string | undefined {
+  let out = '';
+  for (const value of values) {
+    if (value === undefined || value === null) return undefined;
+    out += `${part(value)}\u0000`;
+  }
+  return out;
+}

@@ -67,6 +67,16 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
    * Adds a new row; it is inserted at commit. Returns the tracked object: fields the database
    * generates (ids, defaults) appear on it after the commit. Relations can be given as objects
    * of this unit (`{ owner: user }`), also when those are new themselves.
+   *
+   * The key of a row removed in this unit may be added again: the new object replaces the
+   * removed one (`get(key)` returns it), and the commit deletes the old row before inserting
+   * the new one. Any other key already in the unit is a `UsageError` (`ALREADY_TRACKED`).
+   *
+   * @example
+   * ```ts
+   * uow.membership.remove(await uow.membership.get({ groupId: 1, userName: 'ann' }));
+   * uow.membership.add({ groupId: 1, userName: 'ann', role: 'admin' }); // replaces the row
+   * ```
    */
   add(data: AddInput<M, N>): E {
     return this.host.add(this.info, data) as E;

@@ -6,7 +6,7 @@ import type { FlushPlan } from '../flush/plan.js';
 import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
 import { EntityState, sealSnapshot, type EntityHost, type Row } from '../tracking/entity.js';
 import { IdentityMap } from '../tracking/identity-map.js';
-import { identityOf, keyToWhere } from '../tracking/keys.js';
+import { identityOf, keyToWhere, keyValueOf } from '../tracking/keys.js';
 import type { UnitBackend } from './backend.js';
 import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
@@ -59,6 +59,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private readonly added: EntityState[] = [];
   private readonly dirty = new Set<EntityState>();
   private readonly removed = new Set<EntityState>();
+  /** New objects added with the key of a removed row (which they replace) → that removed row. */
+  private readonly replacing = new Map<EntityState, EntityState>();
   private state: UnitStatus = 'open';
   /** Why the unit was rolled back, when an error (not `$rollback()`) ended it. */
   rollbackReason: unknown = undefined;
@@ -108,7 +110,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private track(info: ModelInfo, row: Row): EntityState | undefined {
     const identity = identityOf(info.meta, row);
     const existing = identity === undefined ? undefined : this.identity.get(info.name, identity);
-    if (existing) return existing.status === 'removed' ? undefined : existing;
+    // A removed row, or the new object replacing it: the stored row is the removed one.
+    if (existing) return existing.status === 'removed' || this.replacing.has(existing) ? undefined : existing;
     const state = new EntityState(info, this, row, 'managed', identity);
     states.set(state.proxy, state);
     this.identity.add(state);
@@ -182,10 +185,15 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     }
     const { base, refs } = newRow(info, data, (value) => this.stateOf(value));
     const identity = identityOf(info.meta, base);
-    if (identity !== undefined && this.identity.get(info.name, identity)) {
-      throw new UsageError('ALREADY_TRACKED', `${describeRow(info.name, identity)} is already in this unit; a primary key can be added once.`, { model: info.name });
+    const holder = identity === undefined ? undefined : this.identity.get(info.name, identity);
+    if (holder && holder.status !== 'removed') {
+      const key = keyValueOf(info.meta, base);
+      const what = holder.status === 'new' ? 'was already added in this unit' : 'is loaded in this unit; change that object instead, or remove it first';
+      throw new UsageError('ALREADY_TRACKED', `${describeRow(info.name, key)} ${what}: a primary key can be in a unit once.`, { model: info.name, key });
     }
     const state = new EntityState(info, this, Object.freeze(base), 'new', identity);
+    // The key of a row removed in this unit: the new object replaces it (deleted, then inserted).
+    if (holder) this.replacing.set(state, holder);
     if (refs.size > 0) state.refs = refs;
     states.set(state.proxy, state);
     this.identity.add(state);
@@ -204,6 +212,11 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       state.status = 'removed';
       this.identity.forget(state);
       this.added.splice(this.added.indexOf(state), 1);
+      const replaced = this.replacing.get(state);
+      if (replaced) {
+        this.replacing.delete(state);
+        this.identity.register(replaced);
+      }
       return;
     }
     state.status = 'removed';

@@ -15,7 +15,9 @@ describe('generated metadata', () => {
     const account = sqlite.models['Account']!;
     expect(account.primaryKey).toEqual(['id']);
     expect(account.versionField).toBe('version');
-    expect(account.relations).toEqual([{ name: 'owner', target: 'User', fields: ['ownerId'], references: ['id'], isOptional: false }]);
+    expect(account.relations).toEqual([
+      { name: 'owner', target: 'User', fields: ['ownerId'], references: ['id'], isOptional: false, onDelete: 'Restrict', onUpdate: 'Cascade' },
+    ]);
     expect(account.fields.find((f) => f.name === 'id')).toMatchObject({ kind: 'Int', default: 'database', isId: true });
     expect(account.fields.find((f) => f.name === 'balance')).toMatchObject({ kind: 'Decimal', isRequired: true, default: 'none' });
     expect(sqlite.models['LedgerEntry']!.fields.find((f) => f.name === 'createdAt')).toMatchObject({ kind: 'DateTime', default: 'prisma' });
@@ -26,7 +28,9 @@ describe('generated metadata', () => {
     expect(sqlite.models['Membership']!.primaryKey).toEqual(['groupId', 'userName']);
     expect(sqlite.models['Shape']!.uniques).toEqual([['slug']]);
     expect(sqlite.models['Shape']!.fields.find((f) => f.name === 'color')).toMatchObject({ kind: 'Enum', enumType: 'Color' });
-    expect(sqlite.models['Node']!.relations).toEqual([{ name: 'parent', target: 'Node', fields: ['parentId'], references: ['id'], isOptional: true }]);
+    expect(sqlite.models['Node']!.relations).toEqual([
+      { name: 'parent', target: 'Node', fields: ['parentId'], references: ['id'], isOptional: true, onDelete: 'SetNull', onUpdate: 'Cascade' },
+    ]);
     const mapped = sqlite.models['Mapped']!;
     expect(mapped.table).toBe('mapped_things');
     expect(mapped.fields.map((f) => [f.name, f.column])).toEqual([
@@ -34,5 +38,21 @@ describe('generated metadata', () => {
       ['title', 'title_text'],
       ['score', 'score_value'],
     ]);
+  });
+
+  it("puts each relation's onDelete and onUpdate into the metadata, Prisma's defaults where the schema gives none", () => {
+    const actions = (model: string) => sqlite.models[model]!.relations.map((r) => `${r.name}: ${r.onDelete}/${r.onUpdate}`);
+    expect(actions('Account')).toEqual(['owner: Restrict/Cascade']); // required, nothing declared
+    expect(actions('Node')).toEqual(['parent: SetNull/Cascade']); // optional, nothing declared
+    expect(actions('Folder')).toEqual(['parent: Restrict/Cascade']); // optional, Restrict declared
+    expect(['CascadeItem', 'SetNullItem', 'RestrictItem', 'NoActionItem', 'SetDefaultItem'].map((m) => actions(m)[0])).toEqual([
+      'category: Cascade/Cascade',
+      'category: SetNull/Cascade',
+      'category: Restrict/Cascade',
+      'category: NoAction/Cascade',
+      'category: SetDefault/Cascade',
+    ]);
+    expect(actions('Label')).toEqual(['category: Cascade/Restrict']);
+    expect(postgres.models['Label']!.relations).toEqual(sqlite.models['Label']!.relations);
   });
 });

@@ -6,6 +6,7 @@ import type {
   FieldMetadata,
   ModelMetadata,
   Provider,
+  ReferentialAction,
   RelationMetadata,
   ScalarKind,
   SchemaMetadata,
@@ -65,6 +66,15 @@ function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnu
   };
 }
 
+const ACTIONS = new Set<string>(['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']);
+
+/** A relation's `onDelete`/`onUpdate` from the DMMF, or Prisma's default when the schema gives none. */
+function referentialAction(declared: string | undefined, fallback: ReferentialAction, where: string): ReferentialAction {
+  if (declared === undefined) return fallback;
+  if (!ACTIONS.has(declared)) throw new Error(`prisma-uow generator: ${where} has the referential action '${declared}', which it does not know`);
+  return declared as ReferentialAction;
+}
+
 function versionField(model: DMMF.Model): string | undefined {
   const marked = model.fields.find((f) => f.documentation?.split(/\s+/).includes('@version'));
   if (marked) {
@@ -94,12 +104,16 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
     .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
     .map((f) => {
       const fields = [...(f.relationFromFields ?? [])];
+      const isOptional = fields.every((name) => byName.get(name)?.isRequired === false);
+      const where = `${model.name}.${f.name}`;
       return {
         name: f.name,
         target: f.type,
         fields,
         references: [...(f.relationToFields ?? [])],
-        isOptional: fields.every((name) => byName.get(name)?.isRequired === false),
+        isOptional,
+        onDelete: referentialAction(f.relationOnDelete, isOptional ? 'SetNull' : 'Restrict', where),
+        onUpdate: referentialAction(f.relationOnUpdate, 'Cascade', where),
       };
     });
   const version = versionField(model);
