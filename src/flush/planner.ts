@@ -2,7 +2,7 @@ import type { SchemaMetadata } from '../metadata/types.js';
 import { PendingKey, type ChangeSet, type InsertChange, type UpdateChange } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
 import type { CommitOrder } from './commit-order.js';
-import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateRow, UpdateStep } from './plan.js';
+import type { DeleteStep, FlushPlan, FlushStep, InsertStep, RowCheck, UpdateRow, UpdateStep } from './plan.js';
 
 /**
  * The planner: a pure function from a change set to a flush plan. Inserts parents before
@@ -136,12 +136,15 @@ function updateSteps(schema: SchemaMetadata, models: readonly string[], updates:
     const groups = groupBy(list, (u) => columnsKey(u.set));
     for (const [fieldsKey, rows] of groups) {
       const sorted: readonly UpdateRow[] = linking ? rows : sortedByKey(meta.primaryKey, rows);
+      const fields = fieldsKey.split('\u0000');
+      const check: RowCheck = linking ? 'none' : meta.versionField !== undefined ? 'version' : 'original';
       steps.push(
         Object.freeze({
           op: 'update',
           model,
-          fields: fieldsKey.split('\u0000'),
-          check: linking ? 'none' : meta.versionField !== undefined ? 'version' : 'original',
+          fields,
+          check,
+          checked: check === 'original' ? fields.filter((name) => !meta.fields.find((f) => f.name === name)?.isUpdatedAt) : [],
           rows: Object.freeze(sorted),
         }),
       );

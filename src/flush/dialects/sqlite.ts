@@ -2,8 +2,8 @@ import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/clien
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
-import { chunk, fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
-import { sqliteJsonRows } from './sqlite-json.js';
+import { chunk, fieldOf, jsonText, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
+import { infinity, sqliteJsonRows } from './sqlite-json.js';
 
 /**
  * SQLite: `UPDATE ... FROM` a derived table of the rows, joined on the primary key. The rows
@@ -18,7 +18,9 @@ import { sqliteJsonRows } from './sqlite-json.js';
  *
  * Steps with a `DateTime` or `Bytes` column use `FROM (VALUES (?, ?, ?), ...)` instead, values
  * bound natively (the driver stores a bound `Date` or `Uint8Array` exactly as Prisma's own writes
- * do), one statement per 32,766 bound parameters, SQLite's limit.
+ * do), one statement per 32,766 bound parameters, SQLite's limit. ±Infinity, which Prisma's raw
+ * queries would bind as NULL, travel as the text `'9e999'` / `'-9e999'`, which the REAL column
+ * (and a comparison with it) turns into ±Infinity.
  *
  * @module
  */
@@ -28,7 +30,8 @@ export const SQLITE_MAX_PARAMETERS = 32_766;
 
 function bind(field: FieldMetadata, value: unknown): unknown {
   if (value === undefined) return null;
-  if (field.kind === 'Json' && value !== null) return JSON.stringify(value);
+  if (field.kind === 'Json') return jsonText(field, value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return infinity(value);
   return value;
 }
 
@@ -77,28 +80,28 @@ export const sqliteDialect: SqlDialect = {
     const keys = model.primaryKey.map((name) => fieldOf(model, name));
     const fields = step.fields.map((name) => fieldOf(model, name));
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
-    const original = step.check === 'original';
+    const checked = step.check === 'original' ? step.checked.map((name) => fieldOf(model, name)) : [];
     // Column n of the VALUES rows is `d.column<n>` (1-based): keys, new values, version or originals.
     let n = 0;
     const keyCols = keys.map(() => ++n);
     const setCols = fields.map(() => ++n);
     const versionCol = version ? ++n : 0;
-    const originalCols = original ? fields.map(() => ++n) : [];
+    const originalCols = checked.map(() => ++n);
     const sets = fields.map((f, i) => `${quote(f.column)} = d.column${setCols[i]}`);
     const checks = keys.map((k, i) => `${table}.${quote(k.column)} = d.column${keyCols[i]}`);
     if (version) {
       sets.push(`${quote(version.column)} = ${table}.${quote(version.column)} + 1`);
       checks.push(`${table}.${quote(version.column)} = d.column${versionCol}`);
     }
-    fields.forEach((f, i) => {
-      if (original) checks.push(`${comparable(f, `${table}.${quote(f.column)}`)} IS ${comparable(f, `d.column${originalCols[i]}`)}`);
+    checked.forEach((f, i) => {
+      checks.push(`${comparable(f, `${table}.${quote(f.column)}`)} IS ${comparable(f, `d.column${originalCols[i]}`)}`);
     });
-    const columnFields = [...keys, ...fields, ...(version ? [version] : []), ...(original ? fields : [])];
+    const columnFields = [...keys, ...fields, ...(version ? [version] : []), ...checked];
     const rows = step.rows.map((r) => [
       ...keys.map((k) => bind(k, r.key[k.name])),
       ...fields.map((f) => bind(f, r.set[f.name])),
       ...(version ? [r.version] : []),
-      ...(original ? fields.map((f) => bind(f, r.original[f.name])) : []),
+      ...checked.map((f) => bind(f, r.original[f.name])),
     ]);
     const where = raw(checks.join(' AND '));
     const json = sqliteJsonRows(columnFields, rows);
