@@ -34,7 +34,9 @@ export interface MemoryUnits<M extends ModelMap, R extends AnyRepositoryFactorie
  *
  * The store enforces primary keys, `@unique`/`@@unique`, required fields and foreign keys
  * (`RESTRICT` on delete for required relations, `SET NULL` for optional ones) and fills defaults
- * (`autoincrement()` continues after the largest fixture id). Its failures reach you as the
+ * (`autoincrement()` continues after the largest fixture id). Values are kept as the schema's
+ * database stores them (a `Decimal(10,2)` fixture of `185.385` is `185.39`; SQLite's Decimals are
+ * doubles). Its failures reach you as the
  * `DatabaseError` a database would cause, with the Prisma code (`P2002` unique, `P2003`
  * foreign key) on `error.cause.code`. Per-unit options (`strategy`, `transaction`) are
  * accepted and ignored. `run(fn, { retry })` retries conflicts as usual. `onStatement` receives

@@ -17,6 +17,9 @@ import type { FieldMetadata, Provider } from '../metadata/types.js';
  * - `Float`: NaN is refused on SQLite (which stores it as NULL) and MySQL, ±Infinity on MySQL
  *   and SQL Server; PostgreSQL's float8 stores all three.
  * - `Enum` values must be values of the enum.
+ * - `DateTime` with `@db.Date` keeps the UTC day; on PostgreSQL `@db.Time(p)` the time of day
+ *   and `@db.Timestamp(p)` with `p` < 3 rounds as PostgreSQL does; `Float` with `@db.Real` on
+ *   PostgreSQL is the float32 PostgreSQL keeps.
  *
  * @internal
  * @module
@@ -89,6 +92,60 @@ function fitDecimal(field: FieldMetadata, provider: Provider | undefined, d: Dec
   return rounded;
 }
 
+const DAY_MS = 86_400_000;
+/** PostgreSQL's epoch, 2000-01-01: timestamps round half away from zero relative to it. */
+const POSTGRES_EPOCH_MS = 946_684_800_000;
+
+/** `ms` rounded to `digits` fractional digits of a second, half away from zero relative to `origin`. */
+function roundMs(ms: number, digits: number, origin: number): number {
+  const unit = 10 ** (3 - digits);
+  const rel = ms - origin;
+  const rounded = rel >= 0 ? Math.floor((rel + unit / 2) / unit) * unit : -Math.floor((-rel + unit / 2) / unit) * unit;
+  return origin + rounded;
+}
+
+/**
+ * A `DateTime` as a column with a native type keeps it: `@db.Date` the UTC day (PostgreSQL and
+ * MySQL); on PostgreSQL `@db.Time(p)` / `@db.Timetz(p)` the time of day (on 1970-01-01, as
+ * Prisma reads it back) and `@db.Timestamp(p)` / `@db.Timestamptz(p)` / `@db.Time(p)` rounded to
+ * `p` < 3 fractional digits. (MySQL rounds and MariaDB truncates fractional seconds, so their
+ * `DateTime(p)` is left alone.)
+ */
+function fitDateTime(field: FieldMetadata, provider: Provider | undefined, date: Date): Date {
+  const native = field.nativeType;
+  if (native === undefined || (provider !== 'postgresql' && provider !== 'mysql')) return date;
+  const [type, args] = native;
+  const ms = date.getTime();
+  if (type === 'Date') {
+    const day = Math.floor(ms / DAY_MS) * DAY_MS;
+    return day === ms ? date : new Date(day);
+  }
+  if (provider !== 'postgresql') return date;
+  const digits = args[0] === undefined ? 6 : Number(args[0]);
+  let kept = ms;
+  if (type === 'Time' || type === 'Timetz') {
+    kept = ((ms % DAY_MS) + DAY_MS) % DAY_MS;
+    if (digits < 3) kept = roundMs(kept, digits, 0);
+  } else if ((type === 'Timestamp' || type === 'Timestamptz') && digits < 3) {
+    kept = roundMs(ms, digits, POSTGRES_EPOCH_MS);
+  }
+  return kept === ms ? date : new Date(kept);
+}
+
+/**
+ * A number as PostgreSQL's `real` (`@db.Real`, float4) keeps it and prints it back: the float32
+ * nearest, as the shortest decimal that reads back as that float32 (`1.23456789` → `1.2345679`).
+ */
+function float32(n: number): number {
+  const f = Math.fround(n);
+  if (f === n || !Number.isFinite(f)) return f;
+  for (let digits = 1; digits < 9; digits++) {
+    const shortest = Number(f.toPrecision(digits));
+    if (Math.fround(shortest) === f) return shortest;
+  }
+  return Number(f.toPrecision(9));
+}
+
 function fitFloat(provider: Provider | undefined, n: number): number | ColumnProblem {
   if (Number.isNaN(n) && (provider === 'sqlite' || provider === 'mysql' || provider === 'sqlserver')) {
     return new ColumnProblem(`a number other than NaN (${provider === 'sqlite' ? 'SQLite stores NaN as NULL' : 'the database cannot store NaN'})`);
@@ -114,8 +171,15 @@ export function fitToColumn(field: FieldMetadata, provider: Provider | undefined
   switch (field.kind) {
     case 'Decimal':
       return fitDecimal(field, provider, value as Decimal);
-    case 'Float':
-      return fitFloat(provider, value as number);
+    case 'Float': {
+      const n = fitFloat(provider, value as number);
+      if (typeof n !== 'number' || field.nativeType?.[0] !== 'Real' || provider !== 'postgresql') return n;
+      const single = float32(n);
+      const fits = !Number.isFinite(n) || (Number.isFinite(single) && (single !== 0 || n === 0));
+      return fits ? single : new ColumnProblem('a number within the range of a real (float4)');
+    }
+    case 'DateTime':
+      return fitDateTime(field, provider, value as Date);
     case 'BigInt': {
       const [min, max] = field.nativeType?.[0] === 'UnsignedBigInt' ? UINT64 : INT64;
       const n = value as bigint;

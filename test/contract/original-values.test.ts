@@ -56,18 +56,32 @@ contract(
       expect((await t.rows('Shape'))[0]!['json']).toEqual({ tags: ['z'] });
     });
 
-    it('Decimal, Float and BigInt stored in other forms can be changed', async () => {
+    it('Decimal, Float, BigInt, Boolean and DateTime stored in other forms can be changed', async () => {
       const shape = await t.insert('Shape', shapeData('s') as never);
-      await raw(t, `UPDATE "Shape" SET "decimal" = '12.3400', "float" = '1.50', "bigInt" = '9007199254740993' WHERE "id" = ${shape.id}`);
+      // 2024-01-02T03:04:05.678Z as SQLite integer milliseconds, or as PostgreSQL text without a zone.
+      const dateTime = t.backend === 'sqlite' ? '1704164645678' : `'2024-01-02 03:04:05.678'`;
+      await raw(
+        t,
+        `UPDATE "Shape" SET "decimal" = '12.3400', "float" = '1.50', "bigInt" = '9007199254740993', "bool" = 'true', "dateTime" = ${dateTime} WHERE "id" = ${shape.id}`,
+      );
       t.clear();
       await t.units.run(async (uow) => {
         const s = await uow.shape.get(shape.id);
+        expect(s.dateTime.toISOString()).toBe('2024-01-02T03:04:05.678Z');
         s.decimal = new Decimal('7.5');
         s.float = 2.5;
         s.bigInt = 7n;
+        s.bool = false;
+        s.dateTime = new Date('2030-01-01T00:00:00.000Z');
       });
       const [row] = await t.rows('Shape');
-      expect([String(row!['decimal']), row!['float'], row!['bigInt']]).toEqual(['7.5', 2.5, 7n]);
+      expect([String(row!['decimal']), row!['float'], row!['bigInt'], row!['bool'], (row!['dateTime'] as Date).toISOString()]).toEqual([
+        '7.5',
+        2.5,
+        7n,
+        false,
+        '2030-01-01T00:00:00.000Z',
+      ]);
     });
 
     it('many rows: those equal in value are written, those really changed by another client conflict', async () => {

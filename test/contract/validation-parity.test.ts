@@ -126,5 +126,9 @@ contract('validation parity', (t) => {
     expect(row!['jsonOpt']).toBeNull();
     expect(object['json']).toBeNull();
     expect(object['jsonOpt']).toBeNull();
+    // Inserted: the required column gets a JSON null (a database NULL would violate NOT NULL).
+    const added = await t.units.run(async (uow) => uow.shape.add({ ...shapeData('n'), json: JsonNull, jsonOpt: JsonNull } as never) as Shape);
+    expect(added['json']).toBeNull();
+    expect((await t.rows('Shape'))[1]).toMatchObject({ json: null, jsonOpt: null });
   });
 });

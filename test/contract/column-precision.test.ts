@@ -5,10 +5,11 @@ import { schema as sqliteSchema } from '../generated/sqlite/uow/index.js';
 import { contract, isUpdate, type Target } from './harness.js';
 
 /**
- * Decimals are compared and kept as the database stores them (issue 10, item 4): at the column's
- * declared scale where it has one (`@db.Decimal(10,2)` on PostgreSQL, rounded half away from
- * zero; PostgreSQL's default `DECIMAL(65,30)` too), as the nearest double on SQLite (a REAL).
- * A value whose integer digits do not fit is refused before anything is sent.
+ * Values are compared and kept at the column's precision, as the database stores them (issue 10,
+ * item 4): a Decimal at its declared scale where it has one (`@db.Decimal(10,2)` on PostgreSQL,
+ * rounded half away from zero; PostgreSQL's default `DECIMAL(65,30)` too), as the nearest double
+ * on SQLite (a REAL); a `@db.Date` as its day. A Decimal whose integer digits do not fit is
+ * refused before anything is sent.
  */
 
 /** Whether the target's schema declares `Priced.price` as `Decimal(10,2)` (SQLite has no native types). */
@@ -116,5 +117,21 @@ contract('Decimal precision', (t) => {
     const [stored] = await t.rows('Priced');
     expect(row.price.toString()).toBe(String(stored!['price']));
     expect(String(row.discount)).toBe(String(stored!['discount']));
+  });
+
+  it('a DateTime in a @db.Date column keeps its UTC day: another time of the same day is no change', async () => {
+    const { id } = await t.insert('Priced', { price: 1, day: new Date('2024-01-02T00:00:00.000Z') });
+    t.clear();
+    const shown = await t.units.run(async (uow) => {
+      const p = await uow.priced.get(id);
+      p.day = new Date('2024-01-02T23:30:00.000Z');
+      return p.day!.toISOString();
+    });
+    const stored = ((await t.rows('Priced'))[0]!['day'] as Date).toISOString();
+    if (declared(t)) {
+      expect(shown).toBe('2024-01-02T00:00:00.000Z');
+      expect(t.writes().filter(isUpdate)).toEqual([]);
+    }
+    expect(shown).toBe(stored);
   });
 });
