@@ -56,6 +56,18 @@ contract(
       expect((await t.rows('Shape'))[0]!['json']).toEqual({ tags: ['z'] });
     });
 
+    it('an optional Json holding a JSON null (what Prisma stores for null) can be changed', async () => {
+      const shape = await t.insert('Shape', { ...shapeData('s'), jsonOpt: { a: 1 } } as never);
+      await t.update('Shape', { id: shape.id }, { jsonOpt: null } as never); // Prisma Client writes a JSON null here
+      t.clear();
+      await t.units.run(async (uow) => {
+        const s = await uow.shape.get(shape.id);
+        expect(s.jsonOpt).toBeNull();
+        s.jsonOpt = { b: 2 };
+      });
+      expect((await t.rows('Shape'))[0]!['jsonOpt']).toEqual({ b: 2 });
+    });
+
     it('Decimal, Float, BigInt, Boolean and DateTime stored in other forms can be changed', async () => {
       const shape = await t.insert('Shape', shapeData('s') as never);
       // 2024-01-02T03:04:05.678Z as SQLite integer milliseconds, or as PostgreSQL text without a zone.
