@@ -60,6 +60,18 @@ contract('@updatedAt', (t) => {
     expect(objects.map((o) => time(o.updatedAt))).toEqual(stored.map((r) => time(r['updatedAt'])));
   });
 
+  it.skipIf(t.backend === 'memory' || t.strategy !== 'bulk')('bulk binds the stamp once: the rows still travel as one parameter per column (PostgreSQL) or one JSON (SQLite)', async () => {
+    const ids = [await stamped(t, 'a'), await stamped(t, 'b'), await stamped(t, 'c')];
+    await t.units.run(async (uow) => {
+      for (const s of await uow.stamped.find({ where: { id: { in: ids } } })) s.name = `${s.name}!`;
+      t.clear();
+    });
+    const [update, ...more] = t.writes().filter(isUpdate);
+    expect(more).toEqual([]);
+    if (t.backend === 'sqlite') expect(update).toMatch(/"updatedAt" = \?.*json_each\(\?\)/s);
+    else expect(update).toMatch(/"updatedAt" = \$\d+::timestamp/);
+  });
+
   it('a value the unit assigns to the @updatedAt field itself is written as given', async () => {
     const id = await stamped(t, 'a');
     const mine = new Date('2031-05-06T07:08:09.123Z');
