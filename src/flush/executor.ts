@@ -2,7 +2,9 @@ import { ConcurrencyConflictError, DatabaseError, UnitOfWorkError, type Conflict
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import { PendingKey } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
+import { identityOf } from '../tracking/keys.js';
 import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateStep } from './plan.js';
+import { conflictIdentity, equalInValue, transactionReader, type RowReader } from './recheck.js';
 import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient } from './strategy.js';
 
 /**
@@ -96,6 +98,26 @@ export interface StepWriter {
   update(step: UpdateStep, model: ModelMetadata): Promise<ConflictingRow[]>;
   /** Deletes the rows; returns those that failed their concurrency check. */
   delete(step: DeleteStep, model: ModelMetadata): Promise<ConflictingRow[]>;
+  /**
+   * Reads rows again inside the transaction, locked, to tell a value stored in another spelling
+   * from a changed one (see `recheck.ts`). Writers whose checks compare values need none.
+   */
+  read?: RowReader;
+}
+
+/**
+ * Updates a step's rows; rows failing an `original` check that still hold their loaded values
+ * (compared by value, see `recheck.ts`) are written again with a key-only check. Returns the
+ * rows that really conflict.
+ */
+async function update(step: UpdateStep, model: ModelMetadata, writer: StepWriter): Promise<ConflictingRow[]> {
+  const failed = await writer.update(step, model);
+  if (failed.length === 0 || step.check !== 'original' || !writer.read) return failed;
+  const equal = await equalInValue(step, model, failed, writer.read);
+  if (equal.length === 0) return failed;
+  const again = await writer.update({ ...step, check: 'exists', checked: [], rows: equal }, model);
+  const written = new Set(equal.map((row) => identityOf(model, row.key)));
+  return failed.filter((row) => !written.has(conflictIdentity(model, row))).concat(again);
 }
 
 /**
@@ -120,7 +142,7 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
         const rows = await writer.insert(step, model);
         step.rows.forEach((r, i) => inserted.set(r.entity, rows[i]!));
       } else if (step.op === 'update') {
-        for (const row of await writer.update(step, model)) conflicts.push(row);
+        for (const row of await update(step, model, writer)) conflicts.push(row);
       } else {
         for (const row of await writer.delete(step, model)) conflicts.push(row);
       }
@@ -152,5 +174,6 @@ export async function executePlan(
     insert: (step, model) => strategy.insert(step, context(model)),
     update: (step, model) => strategy.update(step, context(model)),
     delete: (step, model) => strategy.delete(step, context(model)),
+    read: transactionReader(tx, schema.provider),
   });
 }

@@ -36,6 +36,11 @@ export interface UpdateStep {
   /** The columns written, sorted. */
   readonly fields: readonly string[];
   readonly check: RowCheck;
+  /**
+   * The columns the `original` check compares with their loaded values: the written ones but
+   * `@updatedAt` fields, which every writer sets (empty for other checks).
+   */
+  readonly checked: readonly string[];
   /** Rows in primary-key order, so concurrent commits lock rows in the same order. */
   readonly rows: readonly UpdateRow[];
 }

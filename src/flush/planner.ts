@@ -230,8 +230,11 @@ function groupOperations(schema: SchemaMetadata, order: CommitOrder, ops: readon
 }
 
 function updateStep(schema: SchemaMetadata, model: string, fields: readonly string[], check: RowCheck | undefined, rows: readonly UpdateRow[]): UpdateStep {
-  const versioned = schema.models[model]!.versionField !== undefined;
-  return Object.freeze({ op: 'update', model, fields, check: check ?? (versioned ? 'version' : 'original'), rows: Object.freeze(rows) });
+  const meta = schema.models[model]!;
+  const chosen: RowCheck = check ?? (meta.versionField !== undefined ? 'version' : 'original');
+  // The original-value check compares the written columns but `@updatedAt`, which every writer sets.
+  const checked = chosen === 'original' ? fields.filter((name) => !meta.fields.find((f) => f.name === name)?.isUpdatedAt) : [];
+  return Object.freeze({ op: 'update', model, fields, check: chosen, checked, rows: Object.freeze(rows) });
 }
 
 /**

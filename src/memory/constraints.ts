@@ -32,9 +32,14 @@ function touches(fields: readonly string[], changed: ReadonlySet<string> | undef
   return changed === undefined || fields.some((f) => changed.has(f));
 }
 
-/** Required fields must hold a value (no code: Prisma Client refuses such a write itself). */
+/**
+ * Required fields must hold a value (no code: Prisma Client refuses such a write itself). A
+ * required `Json` field may hold JSON null, which Prisma reads back as `null`.
+ */
 export function checkNotNull(model: ModelMetadata, row: Readonly<Row>): void {
-  const missing = model.fields.filter((f) => f.isRequired && (row[f.name] === null || row[f.name] === undefined)).map((f) => f.name);
+  const missing = model.fields
+    .filter((f) => f.isRequired && !(f.kind === 'Json' && !f.isList && row[f.name] === null) && (row[f.name] === null || row[f.name] === undefined))
+    .map((f) => f.name);
   if (missing.length === 0) return;
   throw new MemoryStoreError(
     `Null constraint violation on the fields: (${missing.map((m) => `\`${m}\``).join(', ')}): ${model.name} requires ${missing.join(', ')}; give ${missing.length === 1 ? 'it a value' : 'them values'}`,

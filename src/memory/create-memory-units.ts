@@ -35,7 +35,9 @@ export interface MemoryUnits<M extends ModelMap, R extends AnyRepositoryFactorie
  * The store enforces primary keys, `@unique`/`@@unique`, required fields and foreign keys with
  * each relation's `onDelete` / `onUpdate` as the schema declares them (`Restrict`, `NoAction`,
  * `Cascade`, `SetNull`, `SetDefault`; Prisma's defaults where none is given) and fills defaults
- * (`autoincrement()` continues after the largest fixture id). Its failures reach you as the
+ * (`autoincrement()` continues after the largest fixture id). Values are kept as the schema's
+ * database stores them (a `Decimal(10,2)` fixture of `185.385` is `185.39`; SQLite's Decimals are
+ * doubles). Its failures reach you as the
  * `DatabaseError` a database would cause, with the Prisma code (`P2002` unique, `P2003`
  * foreign key) on `error.cause.code`. Per-unit options (`strategy`, `transaction`) are
  * accepted and ignored. `run(fn, { retry })` retries conflicts as usual. `onStatement` receives

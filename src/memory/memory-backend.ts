@@ -28,14 +28,23 @@ function stored(ctx: WriteContext, model: ModelMetadata, key: Readonly<Row>): { 
   return identity === undefined || row === undefined ? undefined : { identity, row };
 }
 
-/** Whether `row` still passes the concurrency check the Prisma strategies put in their `where`. */
-function passes(model: ModelMetadata, check: RowCheck, row: Readonly<Row>, planned: Pick<UpdateRow, 'version'> & Partial<Pick<UpdateRow, 'original' | 'set'>>): boolean {
+/**
+ * Whether `row` still passes the concurrency check the Prisma strategies put in their `where`
+ * (`checked`: the fields an `original` check compares).
+ */
+function passes(
+  model: ModelMetadata,
+  check: RowCheck,
+  row: Readonly<Row>,
+  planned: Pick<UpdateRow, 'version'> & Partial<Pick<UpdateRow, 'original'>>,
+  checked: readonly string[] = [],
+): boolean {
   if (check === 'version' && model.versionField !== undefined) {
     return valuesEqual(model.fields.find((f) => f.name === model.versionField)!, row[model.versionField], planned.version);
   }
-  if (check === 'original' && planned.original && planned.set) {
+  if (check === 'original' && planned.original) {
     const original = planned.original;
-    return Object.keys(planned.set).every((name) => valuesEqual(model.fields.find((f) => f.name === name)!, row[name], original[name]));
+    return checked.every((name) => valuesEqual(model.fields.find((f) => f.name === name)!, row[name], original[name]));
   }
   return true;
 }
@@ -65,7 +74,7 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
       const conflicts: ConflictingRow[] = [];
       for (const row of step.rows) {
         const found = stored(ctx, model, row.key);
-        if (!found || !passes(model, step.check, found.row, row)) {
+        if (!found || !passes(model, step.check, found.row, row, step.checked)) {
           if (step.check !== 'none') conflicts.push(conflict(model, row.key, row.version));
           continue;
         }

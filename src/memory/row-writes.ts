@@ -47,12 +47,13 @@ export function insertRow(ctx: WriteContext, model: ModelMetadata, values: Reado
   for (const field of model.fields) {
     const given = values[field.name];
     if (given !== undefined) {
-      row[field.name] = normalizeValue(model, field, given);
+      row[field.name] = normalizeValue(model, field, given, ctx.schema.provider);
       if (isSequence(field)) advanceSequence(ctx.tx.counters, model, field, row[field.name]);
       continue;
     }
     const fallback = defaultFor(model, field, ctx.tx.counters, ctx.now);
-    row[field.name] = fallback !== undefined ? fallback : field.isList ? [] : null;
+    // A required field left out stays undefined, so the NOT NULL check tells it from a JSON null.
+    row[field.name] = fallback !== undefined ? fallback : field.isList ? [] : field.isRequired ? undefined : null;
   }
   checkNotNull(model, row);
   const identity = identityOf(model, row)!;
@@ -73,7 +74,7 @@ export function updateRow(ctx: WriteContext, model: ModelMetadata, identity: str
   if (stored === undefined) throw new Error(`prisma-uow internal error: ${model.name} ${identity} is not stored`);
   const next: Row = { ...stored };
   for (const [name, value] of Object.entries(changes)) {
-    if (value !== undefined) next[name] = normalizeValue(model, fieldOf(model, name), value);
+    if (value !== undefined) next[name] = normalizeValue(model, fieldOf(model, name), value, ctx.schema.provider);
   }
   for (const field of model.fields) {
     if (field.isUpdatedAt && changes[field.name] === undefined) next[field.name] = new Date(ctx.now.getTime());

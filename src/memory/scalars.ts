@@ -1,12 +1,16 @@
 import { AnyNull, DbNull, Decimal, JsonNull } from '@prisma/client/runtime/client';
-import type { FieldMetadata, ModelMetadata, ScalarKind } from '../metadata/types.js';
+import type { FieldMetadata, ModelMetadata, Provider, ScalarKind } from '../metadata/types.js';
+import { ColumnProblem, fitToColumn } from '../tracking/column-values.js';
 import type { Row } from '../tracking/entity.js';
+import { storedJson } from '../tracking/values.js';
 import { MemoryStoreError, showValue } from './store-error.js';
 
 /**
  * Scalar values in the in-memory store: each field's value is normalized on the way in to the
- * type Prisma returns for it (a `Decimal`, a `bigint`, a `Date`, a `Uint8Array`, parsed JSON),
- * copied on the way out, and compared by value the way a database orders it.
+ * type Prisma returns for it (a `Decimal`, a `bigint`, a `Date`, a `Uint8Array`, parsed JSON) and
+ * to what the schema's database would store (a `Decimal` at its column's scale, see
+ * `tracking/column-values.ts`), copied on the way out, and compared by value the way a database
+ * orders it.
  *
  * @internal
  * @module
@@ -41,8 +45,8 @@ function toDecimal(value: unknown): Decimal | undefined {
 
 function toJson(value: unknown): unknown {
   if (value === DbNull || value === JsonNull || value === AnyNull) return null;
-  const text = JSON.stringify(value);
-  return text === undefined ? undefined : JSON.parse(text);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+  return storedJson(value);
 }
 
 function normalizeScalar(model: ModelMetadata, field: FieldMetadata, value: unknown): unknown {
@@ -88,23 +92,35 @@ function normalizeScalar(model: ModelMetadata, field: FieldMetadata, value: unkn
   }
 }
 
+/** A value of the right type as the column stores it (`provider`'s rules; none without one). */
+function fitScalar(model: ModelMetadata, field: FieldMetadata, value: unknown, provider: Provider | undefined): unknown {
+  const typed = normalizeScalar(model, field, value);
+  if (provider === undefined) return typed;
+  const fitted = fitToColumn(field, provider, typed);
+  if (fitted instanceof ColumnProblem) throw problem(model, field, fitted.expected, value);
+  return fitted;
+}
+
 /**
  * Checks `value` for `field` and returns it as the store keeps it (what Prisma would return).
- * `null` stays `null` (whether the field may be null is a constraint, checked elsewhere).
- * Throws a {@link MemoryStoreError} without code when the value cannot be stored in the field.
+ * With the schema's `provider`, the value is also kept as that database stores it (a `Decimal`
+ * rounded to its column's scale, a BigInt within 64 bits, an enum value of the enum); filter
+ * operands are normalized without one. `null` stays `null` (whether the field may be null is a
+ * constraint, checked elsewhere). Throws a {@link MemoryStoreError} without code when the value
+ * cannot be stored in the field.
  *
  * @example
  * ```ts
  * normalizeValue(account, balanceField, 100); // Decimal(100)
  * ```
  */
-export function normalizeValue(model: ModelMetadata, field: FieldMetadata, value: unknown): unknown {
+export function normalizeValue(model: ModelMetadata, field: FieldMetadata, value: unknown, provider?: Provider): unknown {
   if (value === null || (field.kind === 'Json' && (value === DbNull || value === JsonNull))) return null;
-  if (!field.isList) return normalizeScalar(model, field, value);
+  if (!field.isList) return fitScalar(model, field, value, provider);
   if (!Array.isArray(value)) throw problem(model, field, 'an array', value);
   return value.map((item: unknown) => {
     if (item === null || item === undefined) throw problem(model, field, 'an array without nulls', value);
-    return normalizeScalar(model, field, item);
+    return fitScalar(model, field, item, provider);
   });
 }
 

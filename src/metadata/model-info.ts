@@ -1,4 +1,4 @@
-import type { FieldMetadata, ModelMetadata, RelationMetadata, SchemaMetadata } from './types.js';
+import type { FieldMetadata, ModelMetadata, Provider, RelationMetadata, SchemaMetadata } from './types.js';
 
 /**
  * Lookup tables derived once per factory from the generated metadata, so hot paths (property
@@ -9,6 +9,8 @@ import type { FieldMetadata, ModelMetadata, RelationMetadata, SchemaMetadata } f
 export interface ModelInfo {
   readonly meta: ModelMetadata;
   readonly name: string;
+  /** The schema's database: what a column can store depends on it (see `tracking/column-values.ts`). */
+  readonly provider: Provider;
   readonly fields: ReadonlyMap<string, FieldMetadata>;
   readonly fieldNames: readonly string[];
   readonly relations: ReadonlyMap<string, RelationMetadata>;
@@ -18,6 +20,10 @@ export interface ModelInfo {
   readonly leafFields: readonly string[];
   /** Fields holding objects immer drafts lazily (`Json`, lists). */
   readonly nestedFields: ReadonlySet<string>;
+  /** `Json` fields: written in the form the database stores (`storedJson`). */
+  readonly jsonFields: ReadonlySet<string>;
+  /** `@updatedAt` fields: every update of a row sets them to the commit's instant. */
+  readonly updatedAtFields: readonly string[];
   readonly versionField: string | undefined;
   /** Domain class whose prototype supplies methods and accessors (see `createUnits({ classes })`). */
   prototype: object | undefined;
@@ -26,10 +32,11 @@ export interface ModelInfo {
 /** @internal */
 export type SchemaInfo = ReadonlyMap<string, ModelInfo>;
 
-function modelInfo(meta: ModelMetadata): ModelInfo {
+function modelInfo(meta: ModelMetadata, provider: Provider): ModelInfo {
   return {
     meta,
     name: meta.name,
+    provider,
     fields: new Map(meta.fields.map((f) => [f.name, f])),
     fieldNames: meta.fields.map((f) => f.name),
     relations: new Map(meta.relations.map((r) => [r.name, r])),
@@ -37,6 +44,8 @@ function modelInfo(meta: ModelMetadata): ModelInfo {
     primaryKeySet: new Set(meta.primaryKey),
     leafFields: meta.fields.filter((f) => f.kind === 'DateTime' || f.kind === 'Bytes').map((f) => f.name),
     nestedFields: new Set(meta.fields.filter((f) => f.kind === 'Json' || f.isList).map((f) => f.name)),
+    jsonFields: new Set(meta.fields.filter((f) => f.kind === 'Json').map((f) => f.name)),
+    updatedAtFields: meta.fields.filter((f) => f.isUpdatedAt).map((f) => f.name),
     versionField: meta.versionField,
     prototype: undefined,
   };
@@ -49,7 +58,7 @@ export function compileSchema(
 ): Map<string, ModelInfo> {
   const out = new Map<string, ModelInfo>();
   for (const meta of Object.values(schema.models)) {
-    const info = modelInfo(meta);
+    const info = modelInfo(meta, schema.provider);
     const domainClass = classes[meta.name];
     if (domainClass) info.prototype = domainClass.prototype;
     out.set(meta.name, info);

@@ -42,6 +42,8 @@ export interface FieldMetadata {
   readonly kind: ScalarKind;
   /** For `Enum` fields: the enum's database type name (`@@map` of the enum). */
   readonly enumType?: string;
+  /** For `Enum` fields: the enum's values, as Prisma Client names them. */
+  readonly enumValues?: readonly string[];
   readonly isList: boolean;
   readonly isRequired: boolean;
   readonly isId: boolean;

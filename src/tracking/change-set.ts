@@ -1,5 +1,7 @@
+import { JsonNull } from '@prisma/client/runtime/client';
+import { UsageError } from '../errors.js';
 import type { EntityState, Row } from './entity.js';
-import { valuesEqual } from './values.js';
+import { storedJson, valuesEqual } from './values.js';
 
 /**
  * The change set: what a commit must write, as plain frozen data. It is computed from the tracked
@@ -100,6 +102,42 @@ function linkedValues(state: EntityState): Row {
   return out;
 }
 
+/**
+ * The `Json` values of `row` (new values of `state`) in the form the database stores them
+ * (`undefined` members dropped, Dates as ISO strings, ...), so that what is written and what
+ * the object shows after the commit are what a later read returns. Changes `row` in place.
+ */
+function storeJson(state: EntityState, row: Row): void {
+  for (const name of state.info.jsonFields) {
+    if (!(name in row)) continue;
+    const value = row[name];
+    if (value === null || typeof value !== 'object' || value === JsonNull) continue; // a JSON primitive, or a null the strategies write
+    try {
+      row[name] = Array.isArray(value) && state.info.fields.get(name)!.isList ? value.map(storedJson) : storedJson(value);
+    } catch (error) {
+      throw new UsageError('INVALID_VALUE', `${state.describe()}.${name} cannot be stored as JSON: ${(error as Error).message}.`, {
+        model: state.info.name,
+        key: state.status === 'new' ? undefined : state.key,
+        field: name,
+        cause: error,
+      });
+    }
+  }
+}
+
+/**
+ * Sets the `@updatedAt` fields of an updated row to the commit's instant (`now`), unless the unit
+ * changed them itself, in both the written columns (`set`) and the committed values.
+ */
+function stamp(state: EntityState, now: number, set: Row, values: Row): void {
+  for (const name of state.info.updatedAtFields) {
+    if (name in set) continue;
+    const at = new Date(now);
+    set[name] = at;
+    values[name] = at;
+  }
+}
+
 /** What {@link computeChangeSet} reads from a unit. @internal */
 export interface TrackedChanges {
   readonly added: readonly EntityState[];
@@ -122,13 +160,15 @@ export interface FinalValues {
 
 /**
  * Finishes the drafts of every touched object and lists the inserts, updates (changed columns
- * only; a value written back to what was loaded is no change) and deletes. With `peek`, drafts
- * stay open (a preview).
+ * only; a value written back to what was loaded is no change, `@updatedAt` fields added at the
+ * commit's instant `now`) and deletes. `Json` values are written in the form the database
+ * stores. With `peek`, drafts stay open (a preview).
  *
  * @internal
  */
-export function computeChangeSet(tracked: TrackedChanges, options: { peek?: boolean } = {}): { changes: ChangeSet; finals: FinalValues } {
+export function computeChangeSet(tracked: TrackedChanges, options: { peek?: boolean; now?: Date } = {}): { changes: ChangeSet; finals: FinalValues } {
   const read = (state: EntityState) => (options.peek ? state.peek() : state.finish());
+  const now = (options.now ?? new Date()).getTime();
   const inserts: InsertChange[] = [];
   const updates: UpdateChange[] = [];
   const deletes: DeleteChange[] = [];
@@ -144,23 +184,34 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
     const { values } = read(state);
     const row: Row = { ...values, ...linkedValues(state) };
     for (const name of Object.keys(row)) if (row[name] === undefined) delete row[name];
+    if (state.info.jsonFields.size > 0) storeJson(state, row);
     final(state, values, false);
     inserts.push(Object.freeze({ model: state.info.name, entity: state.id, values: Object.freeze(row) }));
   }
   // forEach, not for...of: no iterator result per row (measured: 1.2 MB at 10,000 rows).
   tracked.dirty.forEach((state) => {
     if (state.status !== 'managed') return;
-    const { values, changed } = read(state);
-    let set = changed;
+    const finished = read(state);
+    let values = finished.values;
+    let set = finished.changed;
     if (state.refs) {
-      set = changed ?? {};
+      const linked: Row = set ?? {};
+      set = linked;
       for (const [name, value] of Object.entries(linkedValues(state))) {
         const field = state.info.fields.get(name)!;
-        if (value instanceof PendingKey || !valuesEqual(field, value, state.base[name])) set[name] = value;
-        else delete set[name];
+        if (value instanceof PendingKey || !valuesEqual(field, value, state.base[name])) linked[name] = value;
+        else delete linked[name];
       }
     }
     const updated = set !== undefined && hasFields(set);
+    if (set !== undefined && updated) {
+      if (values === state.base) values = { ...values }; // only links changed: base is the frozen snapshot
+      if (state.info.jsonFields.size > 0) {
+        storeJson(state, set);
+        for (const name of state.info.jsonFields) if (name in set) values[name] = set[name] === JsonNull ? null : set[name];
+      }
+      if (state.info.updatedAtFields.length > 0) stamp(state, now, set, values);
+    }
     final(state, values, updated);
     if (set === undefined || !updated) return;
     const versionField = state.info.versionField;

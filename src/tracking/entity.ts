@@ -1,3 +1,4 @@
+import { JsonNull } from '@prisma/client/runtime/client';
 import { Immer, current, enablePatches, freeze, isDraft, isDraftable, type Draft, type Patch } from 'immer';
 import { UnitClosedError, UsageError, describeRow } from '../errors.js';
 import type { ModelInfo } from '../metadata/model-info.js';
@@ -49,13 +50,15 @@ let nextId = 1;
  * Freezes the nested values (`Json`, lists) of a committed snapshot deeply, so that objects read
  * from a tracked row after its unit ended cannot change the snapshot. The row itself needs no
  * freezing: it is only reachable through the tracked object's proxy, which never writes to it.
+ * A `Prisma.JsonNull` written becomes `null`, as Prisma reads a JSON null back.
  *
  * @internal
  */
 export function sealSnapshot(info: ModelInfo, row: Row): Row {
   for (const name of info.nestedFields) {
     const value = row[name];
-    if (value !== null && typeof value === 'object') freeze(value, true);
+    if (value === JsonNull) row[name] = null;
+    else if (value !== null && typeof value === 'object') freeze(value, true);
   }
   return row;
 }
@@ -217,7 +220,7 @@ export class EntityState {
         field: name,
       });
     }
-    value = checkValue(this.info.name, this.status === 'new' && this.identity === undefined ? undefined : this.key, field, value);
+    value = checkValue(this.info.name, this.status === 'new' && this.identity === undefined ? undefined : this.key, field, value, this.info.provider);
     if (this.info.primaryKeySet.has(name) && this.identity !== undefined && !valuesEqual(field, value, this.read(name))) {
       throw new UsageError(
         'PRIMARY_KEY_CHANGED',

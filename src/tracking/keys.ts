@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import type { ModelMetadata } from '../metadata/types.js';
+import type { FieldMetadata, ModelMetadata, Provider } from '../metadata/types.js';
+import { checkKeyPart } from './validate.js';
 
 /**
  * Primary keys: turning the key a user passes to `get` and the key of a loaded row into one
@@ -49,16 +50,25 @@ export function keyValueOf(model: ModelMetadata, row: Readonly<Record<string, un
   return key;
 }
 
+function keyField(model: ModelMetadata, name: string): FieldMetadata {
+  const field = model.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`prisma-uow internal error: ${model.name} has no key field ${name}`);
+  return field;
+}
+
 /**
- * Turns what a user passed to `get` into a `where` object over the primary-key fields.
+ * Turns what a user passes to `get` into a `where` object over the primary-key fields, each part
+ * checked against its field as an assignment would be (`get('1')` on an `Int` key, `get(NaN)`,
+ * `get(1.9999)` throw a `UsageError`) and given as the column stores it.
  *
  * @example
  * ```ts
  * keyToWhere(account, 7);                                  // { id: 7 }
  * keyToWhere(membership, { groupId: 1, userName: 'ann' }); // the same object
+ * keyToWhere(account, '7');                                // UsageError (INVALID_ARGUMENT)
  * ```
  */
-export function keyToWhere(model: ModelMetadata, key: unknown): Record<string, unknown> {
+export function keyToWhere(model: ModelMetadata, key: unknown, provider?: Provider): Record<string, unknown> {
   const pk = model.primaryKey;
   if (pk.length === 1) {
     const name = pk[0]!;
@@ -67,14 +77,14 @@ export function keyToWhere(model: ModelMetadata, key: unknown): Record<string, u
       if (value === undefined) {
         throw new UsageError('INVALID_ARGUMENT', `${model.name} key object must have the field '${name}'.`, { model: model.name, key });
       }
-      return { [name]: value };
+      return { [name]: checkKeyPart(model, keyField(model, name), value, key, provider) };
     }
     if (key === undefined || key === null) {
       throw new UsageError('INVALID_ARGUMENT', `${model.name}: get() needs a primary key value, got ${String(key)}.`, {
         model: model.name,
       });
     }
-    return { [name]: key };
+    return { [name]: checkKeyPart(model, keyField(model, name), key, key, provider) };
   }
   if (key === null || typeof key !== 'object') {
     throw new UsageError(
@@ -93,7 +103,7 @@ export function keyToWhere(model: ModelMetadata, key: unknown): Record<string, u
         field: name,
       });
     }
-    where[name] = value;
+    where[name] = checkKeyPart(model, keyField(model, name), value, key, provider);
   }
   return where;
 }

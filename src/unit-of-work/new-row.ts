@@ -23,7 +23,7 @@ export function newRow(
   for (const [name, value] of Object.entries(data)) {
     const field = info.fields.get(name);
     if (field) {
-      if (value !== undefined) base[name] = cloneLeaf(checkValue(info.name, undefined, field, value));
+      if (value !== undefined) base[name] = cloneLeaf(checkValue(info.name, undefined, field, value, info.provider));
       continue;
     }
     const relation = info.relations.get(name);

@@ -133,7 +133,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
 
   async get(info: ModelInfo, key: unknown, options: ReadOptions = {}): Promise<object> {
     this.assertOpen(`get ${info.name}`);
-    const where = keyToWhere(info.meta, key);
+    const where = keyToWhere(info.meta, key, info.provider);
     const identity = identityOf(info.meta, where);
     const known = identity === undefined ? undefined : this.identity.get(info.name, identity);
     if (options.lock) await this.locker(info)(info.meta, [where]);

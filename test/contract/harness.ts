@@ -79,8 +79,12 @@ export const isWrite = (sql: string): boolean => ['INSERT', 'UPDATE', 'DELETE'].
 
 const STRATEGIES: readonly FlushStrategyName[] = ['bulk', 'grouped', 'per-row'];
 
+/** Models whose primary key is not `id`, with their key fields in order. */
+const KEYS: Partial<Record<ModelName, readonly string[]>> = { Membership: ['groupId', 'userName'], Slot: ['day', 'seq'], Tag: ['name'] };
+
 function orderBy(model: ModelName): Record<string, 'asc'> {
-  return model === 'Membership' ? ([{ groupId: 'asc' }, { userName: 'asc' }] as never) : { id: 'asc' };
+  const keys = KEYS[model];
+  return keys ? (keys.map((k) => ({ [k]: 'asc' })) as never) : { id: 'asc' };
 }
 
 interface Delegate {

@@ -68,7 +68,16 @@ describe('planFlush', () => {
       ...empty,
       updates: [{ model: 'User', entity: 1, key: { id: 1 }, set: { loyaltyPoints: 10 }, original: { loyaltyPoints: 0 } }],
     });
-    expect(plan.steps[0]).toMatchObject({ check: 'original' });
+    expect(plan.steps[0]).toMatchObject({ check: 'original', checked: ['loyaltyPoints'] });
+  });
+
+  it('writes @updatedAt fields but does not check their original values (every writer sets them)', () => {
+    const at = new Date(0);
+    const plan = planFlush(test, commitOrder(test), {
+      ...empty,
+      updates: [{ model: 'Note', entity: 1, key: { id: 1 }, set: { text: 'b', updatedAt: at }, original: { text: 'a', updatedAt: new Date(5) } }],
+    });
+    expect(plan.steps[0]).toMatchObject({ check: 'original', fields: ['text', 'updatedAt'], checked: ['text'] });
   });
 
   it('inserts a new self-referencing tree in one statement, then links it with one update', () => {

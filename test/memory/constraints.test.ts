@@ -117,16 +117,16 @@ describe('constraints of the in-memory store', () => {
     expect(store.rows('Node')).toEqual([{ id: 2, label: 'leaf', parentId: null }]);
   });
 
-  it('rejects null in a required field (without a code, like Prisma Client validation)', async () => {
-    const { units, store } = createMemoryUnits({ schema: testSchema, fixtures: { Shape: [shape('a')] } });
-    const { cause } = await commitFailure(
-      units.run(async (uow) => {
-        (await uow.shape.get(1)).json = null; // Json null is the database NULL
-      }),
-    );
-    expect(cause.code).toBeUndefined();
-    expect(cause.message).toContain('Null constraint violation on the fields: (`json`)');
-    expect(store.rows('Shape')[0]!.json).toEqual({ a: [1, 2] });
+  it('rejects a required field left out (without a code, like Prisma Client validation); a JSON null is a value', async () => {
+    const { store } = createMemoryUnits({ schema: testSchema });
+    const { text: _text, ...withoutText } = shape('a');
+    const error = await store.insert('Shape', [withoutText as never]).catch((e: unknown) => e as MemoryStoreError);
+    expect((error as MemoryStoreError).code).toBeUndefined();
+    expect((error as MemoryStoreError).message).toContain('Null constraint violation on the fields: (`text`)');
+    const { json: _json, ...withoutJson } = shape('b');
+    await expect(store.insert('Shape', [withoutJson as never])).rejects.toThrow('Null constraint violation on the fields: (`json`)');
+    await store.insert('Shape', [{ ...shape('c'), json: null } as never]); // Prisma stores a JSON null
+    expect(store.rows('Shape').map((r) => r.json)).toEqual([null]);
   });
 
   it('keeps composite primary keys apart', async () => {

@@ -27,7 +27,8 @@ describe('generated metadata', () => {
   it('reads composite keys, unique fields, enums, optional self-relations and mapped names', () => {
     expect(sqlite.models['Membership']!.primaryKey).toEqual(['groupId', 'userName']);
     expect(sqlite.models['Shape']!.uniques).toEqual([['slug']]);
-    expect(sqlite.models['Shape']!.fields.find((f) => f.name === 'color')).toMatchObject({ kind: 'Enum', enumType: 'Color' });
+    expect(sqlite.models['Shape']!.fields.find((f) => f.name === 'color')).toMatchObject({ kind: 'Enum', enumType: 'Color', enumValues: ['RED', 'GREEN', 'BLUE'] });
+    expect(postgres.models['Shape']!.fields.find((f) => f.name === 'colorOpt')).toMatchObject({ enumValues: ['RED', 'GREEN', 'BLUE'] });
     expect(sqlite.models['Node']!.relations).toEqual([
       { name: 'parent', target: 'Node', fields: ['parentId'], references: ['id'], isOptional: true, onDelete: 'SetNull', onUpdate: 'Cascade' },
     ]);

@@ -84,6 +84,11 @@ async function prisma(provider: TestProvider, args: string[]): Promise<string> {
   return stdout;
 }
 
+/** SQLite has no native types: `@db.*` attributes of the test models are dropped for it. */
+function withNativeTypes(provider: TestProvider, models: string): string {
+  return provider === 'sqlite' ? models.replace(/[ \t]+@db\.\w+(\([^)]*\))?/g, '') : models;
+}
+
 async function prepareProvider(provider: TestProvider, hash: string, force: boolean): Promise<PrepareResult> {
   const dir = generatedDir(provider);
   const hashFile = `${dir}/inputs.sha256`;
@@ -94,7 +99,7 @@ async function prepareProvider(provider: TestProvider, hash: string, force: bool
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const demo = await readFile(`${root}prisma/schema.prisma`, 'utf8');
-  const extra = await readFile(`${root}test/prisma/extra.prisma`, 'utf8');
+  const extra = withNativeTypes(provider, await readFile(`${root}test/prisma/extra.prisma`, 'utf8'));
   const schema = `${dir}/schema.prisma`;
   await writeFile(schema, `${header(provider)}\n${modelsOf(demo)}\n\n${extra}`);
   await prisma(provider, ['generate', '--schema', schema]);

@@ -1,4 +1,4 @@
-import type { Sql } from '@prisma/client/runtime/client';
+import { JsonNull, type Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
@@ -38,6 +38,15 @@ export function fieldOf(model: ModelMetadata, name: string): FieldMetadata {
   const field = model.fields.find((f) => f.name === name);
   if (!field) throw new Error(`prisma-uow internal error: ${model.name} has no field ${name}`);
   return field;
+}
+
+/**
+ * The JSON text a `Json` value is written as, or `null` for the database NULL: a JSON null where
+ * the unit holds `Prisma.JsonNull`, or `null` in a required field (the only null it can hold).
+ */
+export function jsonText(field: FieldMetadata, value: unknown): string | null {
+  if (value === JsonNull || (value === null && field.isRequired)) return 'null';
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
 /** Splits `items` into chunks of at most `size`. */

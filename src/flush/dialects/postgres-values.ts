@@ -1,5 +1,6 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import type { FieldMetadata } from '../../metadata/types.js';
+import { jsonText } from './dialect.js';
 
 /**
  * How values travel to PostgreSQL in the bulk statements: one column of N rows is ONE bound text
@@ -25,6 +26,7 @@ import type { FieldMetadata } from '../../metadata/types.js';
  * Dates are ISO 8601, bytes `\x` hex, Json its JSON text.
  */
 export function postgresText(field: FieldMetadata, value: unknown): string | null {
+  if (field.kind === 'Json' && !field.isList) return jsonText(field, value);
   if (value === null || value === undefined) return null;
   if (field.kind === 'Json') return JSON.stringify(value);
   if (value instanceof Date) return value.toISOString();

@@ -177,12 +177,15 @@ export const postgresDialect: SqlDialect = {
       const set = column(`s${i}`, field, model, step.rows.map((r) => r.set[field.name]), true);
       columns.push(set);
       sets.push(sql`${raw(quote(field.column))} = ${valueOf(set)}`);
-      if (step.check === 'original') {
+    });
+    if (step.check === 'original') {
+      step.checked.forEach((name, i) => {
+        const field = fieldOf(model, name);
         const original = column(`o${i}`, field, model, step.rows.map((r) => r.original[field.name]), true);
         columns.push(original);
         checks.push(sql`${comparable(field, raw(`t.${quote(field.column)}`))} IS NOT DISTINCT FROM ${comparable(field, valueOf(original))}`);
-      }
-    });
+      });
+    }
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
     if (version) {
       const loaded = column('v', version, model, step.rows.map((r) => r.version), true);

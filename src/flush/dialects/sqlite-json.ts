@@ -10,9 +10,9 @@ import type { FieldMetadata } from '../../metadata/types.js';
  * Each value is written so that SQLite stores exactly what Prisma's own SQLite writes store:
  * `Decimal` as the double Prisma's adapter binds (`parseFloat`), `Boolean` as 1/0, `BigInt` as an
  * exact integer literal, `Json` as its JSON text, strings and enums as text. `DateTime` and
- * `Bytes` (whose stored form depends on the adapter's settings, or which JSON cannot carry)
- * and non-finite floats are not written this way: such steps keep `VALUES` with bound
- * parameters.
+ * `Bytes` (whose stored form depends on the adapter's settings, or which JSON cannot carry) are
+ * not written this way: such steps keep `VALUES` with bound parameters. ±Infinity arrive bound
+ * as the text `'9e999'` / `'-9e999'` and travel as that text.
  *
  * @example
  * ```ts
@@ -34,12 +34,22 @@ function finite(n: number): string | undefined {
   return Number.isFinite(n) ? JSON.stringify(n) : undefined;
 }
 
+/**
+ * ±Infinity as SQLite text that a REAL column, or a comparison with one, turns into ±Infinity:
+ * `'9e999'` overflows to Infinity. (Prisma's raw queries bind a non-finite number as NULL.)
+ */
+export function infinity(n: number): string | null {
+  return Number.isNaN(n) ? null : n > 0 ? '9e999' : '-9e999';
+}
+
 /** One value as JSON text, or `undefined` when it cannot travel as JSON. */
 function jsonValue(field: FieldMetadata, value: unknown): string | undefined {
   if (value === null || value === undefined) return 'null';
   switch (field.kind) {
     case 'Int':
+      return typeof value === 'number' ? finite(value) : undefined;
     case 'Float':
+      if (typeof value === 'string') return JSON.stringify(value); // ±Infinity, bound as text (see `infinity`)
       return typeof value === 'number' ? finite(value) : undefined;
     case 'Decimal':
       return finite(Number.parseFloat(String(value)));

@@ -2,8 +2,8 @@ import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/clien
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
-import { chunk, fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
-import { sqliteJsonRows } from './sqlite-json.js';
+import { chunk, fieldOf, jsonText, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
+import { infinity, jsonCarries, sqliteJsonRows } from './sqlite-json.js';
 
 /**
  * SQLite: `UPDATE ... FROM` a derived table of the rows, joined on the primary key. The rows
@@ -16,9 +16,13 @@ import { sqliteJsonRows } from './sqlite-json.js';
  * RETURNING "Account"."id" AS "id"
  * ```
  *
- * Steps with a `DateTime` or `Bytes` column use `FROM (VALUES (?, ?, ?), ...)` instead, values
+ * A `DateTime` or `Bytes` column that has one value for every row (the commit's `@updatedAt`
+ * instant) is bound once (`"updatedAt" = ?`). Other steps with a `DateTime` or `Bytes` column
+ * use `FROM (VALUES (?, ?, ?), ...)` instead, values
  * bound natively (the driver stores a bound `Date` or `Uint8Array` exactly as Prisma's own writes
- * do), one statement per 32,766 bound parameters, SQLite's limit.
+ * do), one statement per 32,766 bound parameters, SQLite's limit. ±Infinity, which Prisma's raw
+ * queries would bind as NULL, travel as the text `'9e999'` / `'-9e999'`, which the REAL column
+ * (and a comparison with it) turns into ±Infinity.
  *
  * @module
  */
@@ -28,7 +32,8 @@ export const SQLITE_MAX_PARAMETERS = 32_766;
 
 function bind(field: FieldMetadata, value: unknown): unknown {
   if (value === undefined) return null;
-  if (field.kind === 'Json' && value !== null) return JSON.stringify(value);
+  if (field.kind === 'Json') return jsonText(field, value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return infinity(value);
   return value;
 }
 
@@ -51,6 +56,17 @@ function valuesList(rows: readonly unknown[][]): Sql {
 function jsonTable(json: string, columns: number): Sql {
   const names = Array.from({ length: columns }, (_, i) => `j.value ->> ${i} AS column${i + 1}`).join(', ');
   return sql`(SELECT ${raw(names)} FROM json_each(${json}) AS j)`;
+}
+
+/** The one value every row of the step sets `name` to (Dates compared by time), if there is one. */
+function sameValue(step: UpdateStep, name: string): { readonly value: unknown } | undefined {
+  const first = step.rows[0]?.set[name];
+  const time = first instanceof Date ? first.getTime() : undefined;
+  for (const row of step.rows) {
+    const value = row.set[name];
+    if (value !== first && (time === undefined || !(value instanceof Date) || value.getTime() !== time)) return undefined;
+  }
+  return { value: first };
 }
 
 function comparable(field: FieldMetadata, expr: string): string {
@@ -76,40 +92,47 @@ export const sqliteDialect: SqlDialect = {
     const table = tableName(model);
     const keys = model.primaryKey.map((name) => fieldOf(model, name));
     const fields = step.fields.map((name) => fieldOf(model, name));
+    // A DateTime or Bytes column with one value for every row (the commit's `@updatedAt` stamp) is
+    // bound once, so that it does not keep the other columns from travelling as JSON.
+    const constants = fields.map((f) => (jsonCarries(f) ? undefined : sameValue(step, f.name)));
+    const varying = fields.filter((_, i) => constants[i] === undefined);
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
-    const original = step.check === 'original';
+    const checked = step.check === 'original' ? step.checked.map((name) => fieldOf(model, name)) : [];
     // Column n of the VALUES rows is `d.column<n>` (1-based): keys, new values, version or originals.
     let n = 0;
     const keyCols = keys.map(() => ++n);
-    const setCols = fields.map(() => ++n);
+    const setCols = varying.map(() => ++n);
     const versionCol = version ? ++n : 0;
-    const originalCols = original ? fields.map(() => ++n) : [];
-    const sets = fields.map((f, i) => `${quote(f.column)} = d.column${setCols[i]}`);
+    const originalCols = checked.map(() => ++n);
+    const sets: Sql[] = fields.map((f, i) => {
+      const constant = constants[i];
+      return constant ? sql`${raw(quote(f.column))} = ${bind(f, constant.value)}` : raw(`${quote(f.column)} = d.column${setCols[varying.indexOf(f)]}`);
+    });
     const checks = keys.map((k, i) => `${table}.${quote(k.column)} = d.column${keyCols[i]}`);
     if (version) {
-      sets.push(`${quote(version.column)} = ${table}.${quote(version.column)} + 1`);
+      sets.push(raw(`${quote(version.column)} = ${table}.${quote(version.column)} + 1`));
       checks.push(`${table}.${quote(version.column)} = d.column${versionCol}`);
     }
-    fields.forEach((f, i) => {
-      if (original) checks.push(`${comparable(f, `${table}.${quote(f.column)}`)} IS ${comparable(f, `d.column${originalCols[i]}`)}`);
+    checked.forEach((f, i) => {
+      checks.push(`${comparable(f, `${table}.${quote(f.column)}`)} IS ${comparable(f, `d.column${originalCols[i]}`)}`);
     });
-    const columnFields = [...keys, ...fields, ...(version ? [version] : []), ...(original ? fields : [])];
+    const columnFields = [...keys, ...varying, ...(version ? [version] : []), ...checked];
     const rows = step.rows.map((r) => [
       ...keys.map((k) => bind(k, r.key[k.name])),
-      ...fields.map((f) => bind(f, r.set[f.name])),
+      ...varying.map((f) => bind(f, r.set[f.name])),
       ...(version ? [r.version] : []),
-      ...(original ? fields.map((f) => bind(f, r.original[f.name])) : []),
+      ...checked.map((f) => bind(f, r.original[f.name])),
     ]);
+    const set = join(sets, ', ');
     const where = raw(checks.join(' AND '));
     const json = sqliteJsonRows(columnFields, rows);
     if (json !== undefined) {
-      return [{ kind: 'keys', sql: sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM ${jsonTable(json, n)} AS d WHERE ${where} RETURNING ${returning(model)}` }];
+      return [{ kind: 'keys', sql: sql`UPDATE ${raw(table)} SET ${set} FROM ${jsonTable(json, n)} AS d WHERE ${where} RETURNING ${returning(model)}` }];
     }
-    return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / n))).map((part) => ({
+    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - (fields.length - varying.length)) / n));
+    return chunk(rows, perChunk).map((part) => ({
       kind: 'keys',
-      sql: sql`UPDATE ${raw(table)} SET ${raw(sets.join(', '))} FROM (VALUES ${valuesList(part)}) AS d WHERE ${raw(
-        checks.join(' AND '),
-      )} RETURNING ${returning(model)}`,
+      sql: sql`UPDATE ${raw(table)} SET ${set} FROM (VALUES ${valuesList(part)}) AS d WHERE ${where} RETURNING ${returning(model)}`,
     }));
   },
   deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {

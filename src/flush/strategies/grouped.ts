@@ -70,16 +70,16 @@ export const groupedStrategy: FlushStrategy = {
   describe(step, model) {
     if (step.op === 'insert') return [`prisma.${model.delegate}.createManyAndReturn (${step.rows.length} rows)`];
     if (step.op === 'delete') return chunk(step.rows, rowsPerCall(whereValues(model, step.check, 0))).map((rows) => `prisma.${model.delegate}.deleteMany (${rows.length} rows)`);
-    return groups(step.rows, rowsPerCall(whereValues(model, step.check, step.fields.length))).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
+    return groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length))).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
   },
   async insert(step, { model, delegate }) {
     return delegate.createManyAndReturn({ data: step.rows.map((r) => toPrismaData(model, r.values)) });
   },
   async update(step, { model, delegate }) {
     const conflicts: ConflictingRow[] = [];
-    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.fields.length)))) {
+    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length)))) {
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
-        where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!) : { OR: rows.map((r) => updateWhere(model, step.check, r)) },
+        where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!, step.checked) : { OR: rows.map((r) => updateWhere(model, step.check, r, step.checked)) },
         data: updateData(model, step.check, rows[0]!.set),
         select: select(model),
       });

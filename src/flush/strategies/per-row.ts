@@ -23,7 +23,7 @@ export const perRowStrategy: FlushStrategy = {
     const conflicts: ConflictingRow[] = [];
     for (const row of step.rows) {
       const { count } = await delegate.updateMany({
-        where: updateWhere(model, step.check, row),
+        where: updateWhere(model, step.check, row, step.checked),
         data: updateData(model, step.check, row.set),
       });
       if (count === 0 && step.check !== 'none') conflicts.push(conflict(model, row.key, row.version));

@@ -1,4 +1,4 @@
-import { DbNull } from '@prisma/client/runtime/client';
+import { DbNull, JsonNull } from '@prisma/client/runtime/client';
 import type { ConflictingRow } from '../../errors.js';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { Row } from '../../tracking/entity.js';
@@ -16,11 +16,20 @@ function field(model: ModelMetadata, name: string): FieldMetadata {
   return model.fields.find((f) => f.name === name)!;
 }
 
-/** Row values as Prisma Client `data`: a `Json` null is written as the database NULL. */
+/**
+ * A `Json` null as Prisma Client takes it: a JSON null in a required field (the only null it can
+ * hold) or where the unit was given `Prisma.JsonNull`, else the database NULL.
+ */
+function jsonNull(f: FieldMetadata, value: unknown): unknown {
+  return value === JsonNull || f.isRequired ? JsonNull : DbNull;
+}
+
+/** Row values as Prisma Client `data` (`Json` nulls as {@link jsonNull} says). */
 export function toPrismaData(model: ModelMetadata, row: Readonly<Row>): Row {
   const data: Row = {};
   for (const [name, value] of Object.entries(row)) {
-    data[name] = value === null && field(model, name).kind === 'Json' && !field(model, name).isList ? DbNull : value;
+    const f = field(model, name);
+    data[name] = (value === null || value === JsonNull) && f.kind === 'Json' && !f.isList ? jsonNull(f, value) : value;
   }
   return data;
 }
@@ -28,17 +37,17 @@ export function toPrismaData(model: ModelMetadata, row: Readonly<Row>): Row {
 /** A `where` condition that matches `value` exactly in field `name`. */
 export function equalsFilter(model: ModelMetadata, name: string, value: unknown): unknown {
   const f = field(model, name);
-  if (f.kind === 'Json' && !f.isList) return { equals: value === null ? DbNull : value };
+  if (f.kind === 'Json' && !f.isList) return { equals: value === null ? jsonNull(f, value) : value };
   if (f.isList) return value === null ? null : { equals: value };
   return value;
 }
 
-/** The `where` of one row's update: its key plus its concurrency check. */
-export function updateWhere(model: ModelMetadata, check: string, row: UpdateRow): Row {
+/** The `where` of one row's update: its key plus its concurrency check (on the `checked` fields). */
+export function updateWhere(model: ModelMetadata, check: string, row: UpdateRow, checked: readonly string[]): Row {
   const where: Row = { ...row.key };
   if (check === 'version' && model.versionField !== undefined) where[model.versionField] = row.version;
   if (check === 'original') {
-    for (const name of Object.keys(row.set)) where[name] = equalsFilter(model, name, row.original[name]);
+    for (const name of checked) where[name] = equalsFilter(model, name, row.original[name]);
   }
   return where;
 }

@@ -41,10 +41,12 @@ function defaultValue(field: DMMF.Field): FieldDefaultValue | undefined {
 function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): FieldMetadata {
   let kind: ScalarKind;
   let enumType: string | undefined;
+  let enumValues: string[] | undefined;
   if (field.kind === 'enum') {
     kind = 'Enum';
     const e = enums.get(field.type);
     enumType = e?.dbName ?? field.type;
+    enumValues = e?.values.map((v) => v.name);
   } else if (SCALARS.has(field.type)) {
     kind = field.type as ScalarKind;
   } else {
@@ -56,6 +58,7 @@ function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnu
     column: field.dbName ?? field.name,
     kind,
     ...(enumType !== undefined ? { enumType } : {}),
+    ...(enumValues !== undefined ? { enumValues } : {}),
     isList: field.isList,
     isRequired: field.isRequired,
     isId: field.isId,
