@@ -3,6 +3,7 @@ import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import { PendingKey } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
 import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateStep } from './plan.js';
+import type { TransactionSession } from './session.js';
 import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient } from './strategy.js';
 
 /**
@@ -144,10 +145,10 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
  */
 export async function executePlan(
   plan: FlushPlan,
-  options: { schema: SchemaMetadata; strategy: FlushStrategy; tx: TransactionClient },
+  options: { schema: SchemaMetadata; strategy: FlushStrategy; tx: TransactionClient; session?: TransactionSession | undefined },
 ): Promise<ExecutionResult> {
-  const { schema, strategy, tx } = options;
-  const context = (model: ModelMetadata): StepContext => ({ schema, model, tx, delegate: tx[model.delegate] as ModelDelegate });
+  const { schema, strategy, tx, session } = options;
+  const context = (model: ModelMetadata): StepContext => ({ schema, model, tx, delegate: tx[model.delegate] as ModelDelegate, session });
   return runPlan(plan, schema, {
     insert: (step, model) => strategy.insert(step, context(model)),
     update: (step, model) => strategy.update(step, context(model)),
