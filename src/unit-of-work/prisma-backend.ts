@@ -31,7 +31,8 @@ function readError(error: unknown, model: ModelMetadata, what: string): UnitOfWo
   if (error instanceof UnitOfWorkError) return error;
   const cause = error as { code?: unknown; message?: unknown };
   const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
-  const message = typeof cause?.message === 'string' ? cause.message.trim().split('\n').slice(-3).join(' ') : String(error);
+  // Prisma's message ends with the database's; the lines before it show the calling code.
+  const message = typeof cause?.message === 'string' ? (cause.message.trim().split('\n').pop() ?? '').trim() : String(error);
   return new DatabaseError(`Reading ${model.name} (${what}) failed${code}: ${message}. Nothing was written; the read can be retried.`, {
     model: model.name,
     cause: error,

@@ -58,7 +58,8 @@ export function databaseError(error: unknown, what: string, kind?: DatabaseError
   if (error instanceof UnitOfWorkError) return error;
   const cause = error as { code?: unknown; message?: unknown };
   const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
-  const message = typeof cause?.message === 'string' ? cause.message.trim().split('\n').slice(-3).join(' ') : String(error);
+  // Prisma's message ends with the database's; the lines before it show the calling code.
+  const message = typeof cause?.message === 'string' ? (cause.message.trim().split('\n').pop() ?? '').trim() : String(error);
   return new DatabaseError(`${what} failed${code}: ${message}. Nothing was written.`, { cause: error, ...(kind ? { kind } : {}) });
 }
 
