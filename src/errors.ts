@@ -159,6 +159,16 @@ export class DatabaseError extends UnitOfWorkError {
  * changes are there. On PostgreSQL the unit asks the server (`txid_status`) before giving up, so
  * this error means the server could not be asked; `transactionId` is the transaction to check
  * (`SELECT txid_status(<transactionId>)`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await units.run(transferFn, { retry: 5 });
+ * } catch (error) {
+ *   if (error instanceof CommitOutcomeUnknownError) await reconcileLater(error.transactionId);
+ *   else throw error;
+ * }
+ * ```
  */
 export class CommitOutcomeUnknownError extends UnitOfWorkError {
   override name = 'CommitOutcomeUnknownError';
@@ -175,6 +185,12 @@ export class CommitOutcomeUnknownError extends UnitOfWorkError {
  * with the committed values afterwards failed. After-commit hooks still ran. Do not run the unit
  * again; objects of the unit may show values from before the commit: load them in a new unit.
  * (A failing after-commit hook is a `HookError` with `committed: true` instead.)
+ *
+ * @example
+ * ```ts
+ * const error = await units.run(fn).catch((e: unknown) => e);
+ * if (error instanceof AfterCommitError) log.warn('committed; objects may be stale', error.cause);
+ * ```
  */
 export class AfterCommitError extends UnitOfWorkError {
   override name = 'AfterCommitError';

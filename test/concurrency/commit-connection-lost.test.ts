@@ -110,6 +110,40 @@ contract(
       expect(await t.rows('LedgerEntry')).toHaveLength(1);
     });
 
+    it('interactive units: committed only once COMMIT is, afterCommit after it, never before a failed COMMIT', async () => {
+      const ids = await seedBank(t);
+      const interactive = async (cut: 'before' | 'after') => {
+        const events: string[] = [];
+        const cutting = on.proxy.cutAt(/^COMMIT$/i, cut);
+        const error = await on.units
+          .run(
+            async (uow) => {
+              uow.$afterCommit(() => void events.push(`afterCommit (${uow.$status})`));
+              uow.$afterRollback(() => void events.push(`afterRollback (${uow.$status})`));
+              const a = await uow.account.get(ids.aliceAccount, { lock: 'update' });
+              const b = await uow.account.get(ids.bobAccount, { lock: 'update' });
+              a.balance = a.balance.minus(10);
+              b.balance = b.balance.plus(10);
+              await uow.$commit();
+              events.push(`after $commit: ${uow.$status}`);
+            },
+            { interactive: true },
+          )
+          .catch((e: unknown) => e);
+        await cutting;
+        return { events, error };
+      };
+      const lost = await interactive('before');
+      expect(lost.error).toBeInstanceOf(DatabaseError);
+      expect(lost.events).toEqual(['after $commit: committing', 'afterRollback (rolled back)']);
+      expect(await balances(t)).toEqual(['100', '50']);
+
+      const kept = await interactive('after');
+      expect(kept.error).toBeUndefined();
+      expect(kept.events).toEqual(['after $commit: committing', 'afterCommit (committed)']);
+      expect(await balances(t)).toEqual(['90', '60']);
+    });
+
     it('cut after COMMIT with the server unreachable afterwards: CommitOutcomeUnknownError naming the transaction, never retried', async () => {
       const ids = await seedBank(t);
       const cut = on.proxy.cutAt(/^COMMIT$/i, 'after');

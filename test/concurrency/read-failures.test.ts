@@ -119,7 +119,7 @@ contract(
       const errors: unknown[] = [];
       const name = await t.units.run(
         async (uow) => {
-          await uow.account.getMany([ids.aliceAccount], { lock: 'update' });
+          await uow.account.get(ids.aliceAccount, { lock: 'update' });
           return (await uow.user.get(ids.alice)).name;
         },
         { interactive: true, retry: { attempts: 3, baseDelayMs: 1, onRetry: (e) => void errors.push(e) } },
@@ -146,8 +146,8 @@ contract(
       })();
       const run = t.units.run(
         async (uow) => {
-          const [a] = await uow.account.getMany([ids.aliceAccount], { lock: 'update' });
-          a!.balance = a!.balance.plus(1);
+          const a = await uow.account.get(ids.aliceAccount, { lock: 'update' });
+          a.balance = a.balance.plus(1);
         },
         { interactive: true, retry: { attempts: 3, baseDelayMs: 1, onRetry: (e) => void errors.push(e) } },
       );

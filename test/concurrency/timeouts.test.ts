@@ -81,10 +81,11 @@ contract(
       const result = await timed(() =>
         t.units.run(
           async (uow) => {
-            const [a, b] = await uow.account.getMany([ids.aliceAccount, ids.bobAccount]);
-            a!.balance = a!.balance.minus(5);
-            b!.balance = b!.balance.plus(5);
-            uow.ledgerEntry.add({ from: a!, to: b!, amount: 5 });
+            const a = await uow.account.get(ids.aliceAccount);
+            const b = await uow.account.get(ids.bobAccount);
+            a.balance = a.balance.minus(5);
+            b.balance = b.balance.plus(5);
+            uow.ledgerEntry.add({ from: a, to: b, amount: 5 });
           },
           { transaction: { timeout: TIMEOUT } },
         ),
@@ -102,7 +103,10 @@ contract(
       const result = await timed(() =>
         t.units.run(
           async (uow) => {
-            for (const a of await uow.account.getMany([ids.aliceAccount, ids.bobAccount])) a.balance = a.balance.plus(1);
+            for (const id of [ids.aliceAccount, ids.bobAccount]) {
+              const a = await uow.account.get(id);
+              a.balance = a.balance.plus(1);
+            }
           },
           { transaction: { timeout: TIMEOUT } },
         ),
@@ -118,8 +122,8 @@ contract(
       const result = await timed(() =>
         t.units.run(
           async (uow) => {
-            const [a] = await uow.account.getMany([ids.aliceAccount], { lock: 'update' });
-            a!.balance = a!.balance.plus(1);
+            const a = await uow.account.get(ids.aliceAccount, { lock: 'update' });
+            a.balance = a.balance.plus(1);
           },
           { interactive: true, transaction: { timeout: TIMEOUT } },
         ),
