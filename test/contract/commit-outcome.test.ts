@@ -43,6 +43,26 @@ contract('commit outcome', (t) => {
     ]);
   });
 
+  it('an error thrown inside an interactive unit reaches the caller as it is, nothing written, no hook of a commit', async () => {
+    const row = await t.insert('BigVersioned', { label: 'a' });
+    const refused = new RangeError('refused by the domain');
+    const events: string[] = [];
+    const error = await t.units
+      .run(
+        async (uow) => {
+          uow.$afterCommit(() => void events.push('afterCommit'));
+          uow.$afterRollback((e) => void events.push(`afterRollback: ${(e as Error).message}`));
+          (await uow.bigVersioned.get(row.id)).label = 'b';
+          throw refused;
+        },
+        { interactive: true },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBe(refused);
+    expect(events).toEqual(['afterRollback: refused by the domain']);
+    expect(await t.rows('BigVersioned')).toEqual([{ id: row.id, label: 'a', rev: 1n }]);
+  });
+
   it('a failing afterCommit hook is a HookError with committed: true, never retried, even when its cause looks transient', async () => {
     const row = await t.insert('BigVersioned', { label: 'a' });
     let runs = 0;
