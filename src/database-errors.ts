@@ -119,8 +119,14 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
   // prisma-uow's own DatabaseError already says what kind it is.
   const own = chain[0];
   if (own?.['name'] === 'DatabaseError' && typeof own['kind'] === 'string' && KINDS.has(own['kind'])) return own['kind'] as DatabaseErrorKind;
+  // The database's own code first: Prisma folds several into one of its codes (SQLite's
+  // SQLITE_BUSY becomes P1008 "timed out", PostgreSQL's 40P01 deadlock becomes P2034).
   for (const cause of chain) {
-    for (const key of ['code', 'originalCode', 'kind', 'sqlState']) {
+    const code = cause['originalCode'];
+    if (typeof code === 'string' && BY_CODE[code]) return BY_CODE[code];
+  }
+  for (const cause of chain) {
+    for (const key of ['code', 'kind', 'sqlState']) {
       const code = cause[key];
       if (typeof code === 'string' && BY_CODE[code]) return BY_CODE[code];
     }

@@ -180,6 +180,36 @@ contract(
       const [row] = await t.db.prisma.$queryRawUnsafe<{ timeout: bigint }[]>('PRAGMA busy_timeout');
       expect(Number(row!.timeout)).toBe(5_000);
     });
+
+    it('an interactive unit waiting for the write lock fails with kind timeout too', async () => {
+      const ids = await seedBank(t);
+      holder = await holdDatabase(t, 6_000);
+      const result = await timed(() =>
+        t.units.run((uow) => void uow.ledgerEntry.add({ fromId: ids.aliceAccount, toId: ids.bobAccount, amount: 1 }), {
+          interactive: true,
+          transaction: { timeout: TIMEOUT },
+        }),
+      );
+      expectTimedOut(result);
+    });
+
+    it('an interactive unit that has read cannot wait for the write lock: it fails at once, kind busy, whatever the strategy', async () => {
+      const ids = await seedBank(t);
+      holder = await holdDatabase(t, 6_000);
+      const result = await timed(() =>
+        t.units.run(
+          async (uow) => {
+            const a = await uow.account.get(ids.aliceAccount);
+            a.balance = a.balance.plus(1);
+          },
+          { interactive: true, transaction: { timeout: TIMEOUT } },
+        ),
+      );
+      expect(result.error).toBeInstanceOf(DatabaseError);
+      expect(result.error).toMatchObject({ kind: 'busy' });
+      expect(isRetryableError(result.error)).toBe(true);
+      expect(result.ms).toBeLessThan(TIMEOUT);
+    });
   },
   { backends: ['sqlite'] },
 );
