@@ -11,6 +11,7 @@ import type { UnitBackend } from './backend.js';
 import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
 import { newRow } from './new-row.js';
+import { keysQuery, readName } from './read-keys.js';
 import { Repository, type RepositoryHost } from './repository.js';
 import type { ModelMap } from './types.js';
 
@@ -385,19 +386,4 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const failure = await this.hooks.afterRollback(reason);
     if (failure) throw failure;
   }
-}
-
-/** `findMany` arguments that read the rows with these keys (one `in` list for single-field keys). */
-function keysQuery(info: ModelInfo, wheres: readonly Row[]): Row {
-  if (wheres.length === 1) return { where: wheres[0], take: 1 };
-  if (info.primaryKey.length === 1) {
-    const name = info.primaryKey[0]!;
-    return { where: { [name]: { in: wheres.map((w) => w[name]) } } };
-  }
-  return { where: { OR: wheres } };
-}
-
-/** How a read is named in errors: `get Account#7`, `getMany Account (3 keys)`. */
-function readName(info: ModelInfo, keys: readonly unknown[], action: string): string {
-  return keys.length === 1 && action.startsWith('get ') ? `get ${describeRow(info.name, keys[0])}` : `${action} (${keys.length} keys)`;
 }
