@@ -64,12 +64,28 @@ const BY_CODE: Readonly<Record<string, DatabaseErrorKind>> = {
   SQLITE_LOCKED: 'busy',
   P1001: 'connection',
   P1017: 'connection',
+  P2037: 'connection',
   '57P01': 'connection',
+  '57P02': 'connection',
+  '57P03': 'connection',
+  '53300': 'connection',
+  '08000': 'connection',
+  '08001': 'connection',
+  '08003': 'connection',
+  '08004': 'connection',
+  '08006': 'connection',
   ECONNRESET: 'connection',
   ECONNREFUSED: 'connection',
+  EPIPE: 'connection',
+  ConnectionClosed: 'connection',
+  DatabaseNotReachable: 'connection',
+  TooManyConnections: 'connection',
   P2028: 'timeout',
   P1008: 'timeout',
   SocketTimeout: 'timeout',
+  ETIMEDOUT: 'timeout',
+  '55P03': 'timeout',
+  '57014': 'timeout',
 };
 
 const BY_MESSAGE: readonly (readonly [RegExp, DatabaseErrorKind])[] = [
@@ -79,9 +95,16 @@ const BY_MESSAGE: readonly (readonly [RegExp, DatabaseErrorKind])[] = [
   [/could not serialize access|write conflict/i, 'serialization'],
   [/deadlock detected/i, 'deadlock'],
   [/database is locked|SQLITE_BUSY/i, 'busy'],
-  [/terminating connection|connection (?:terminated|closed|reset)|server closed the connection/i, 'connection'],
-  [/transaction already closed|expired transaction|timed out/i, 'timeout'],
+  [
+    /terminating connection|connection (?:terminated|closed|reset)|server (?:has )?closed the connection|connection error and is not queryable|client was closed and is not queryable|can't reach database server|the database system is (?:starting up|shutting down|in recovery mode)/i,
+    'connection',
+  ],
+  [/transaction already closed|expired transaction|timed out|timeout exceeded|lock timeout|statement timeout/i, 'timeout'],
 ];
+
+const KINDS: ReadonlySet<string> = new Set<DatabaseErrorKind>([
+  'unique', 'foreign-key', 'not-null', 'check', 'value-too-long', 'serialization', 'deadlock', 'busy', 'connection', 'timeout', 'other',
+]);
 
 /**
  * The kind of a database failure, from anywhere in its cause chain.
@@ -93,8 +116,17 @@ const BY_MESSAGE: readonly (readonly [RegExp, DatabaseErrorKind])[] = [
  */
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
   const chain = [...causeChain(error)];
+  // prisma-uow's own DatabaseError already says what kind it is.
+  const own = chain[0];
+  if (own?.['name'] === 'DatabaseError' && typeof own['kind'] === 'string' && KINDS.has(own['kind'])) return own['kind'] as DatabaseErrorKind;
+  // The database's own code first: Prisma folds several into one of its codes (SQLite's
+  // SQLITE_BUSY becomes P1008 "timed out", PostgreSQL's 40P01 deadlock becomes P2034).
   for (const cause of chain) {
-    for (const key of ['code', 'originalCode', 'kind', 'sqlState']) {
+    const code = cause['originalCode'];
+    if (typeof code === 'string' && BY_CODE[code]) return BY_CODE[code];
+  }
+  for (const cause of chain) {
+    for (const key of ['code', 'kind', 'sqlState']) {
       const code = cause[key];
       if (typeof code === 'string' && BY_CODE[code]) return BY_CODE[code];
     }

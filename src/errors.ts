@@ -53,11 +53,20 @@ export class UnitOfWorkError extends Error {
   }
 }
 
-/** `get` found no row with that primary key (or the row was removed in this unit). */
+/**
+ * `get` found no row with that primary key (or the row was removed in this unit); `getMany`
+ * found no row for some of its keys (`keys` lists them all, `key` is the first).
+ */
 export class EntityNotFoundError extends UnitOfWorkError {
   override name = 'EntityNotFoundError';
-  constructor(model: string, key: KeyValue, detail = 'no row has that primary key') {
-    super(`${describeRow(model, key)} was not found: ${detail}.`, { model, key });
+  /** Every key that was not found (one for `get`). */
+  readonly keys: readonly KeyValue[];
+  constructor(model: string, key: KeyValue, detail?: string, keys: readonly KeyValue[] = [key]) {
+    const several = keys.length > 1;
+    const listed = keys.slice(0, 10).map((k) => describeRow(model, k)).join(', ') + (keys.length > 10 ? ` and ${keys.length - 10} more` : '');
+    const why = detail ?? (several ? 'no rows have those primary keys' : 'no row has that primary key');
+    super(`${listed} ${several ? 'were' : 'was'} not found: ${why}.`, { model, key });
+    this.keys = keys;
   }
 }
 
@@ -136,9 +145,63 @@ export class DatabaseError extends UnitOfWorkError {
   readonly statement: string | undefined;
   /** `unique`, `foreign-key`, `not-null`, `serialization`, `deadlock`, `busy`, ... (see {@link DatabaseErrorKind}). */
   readonly kind: DatabaseErrorKind;
-  constructor(message: string, context: ErrorContext & { statement?: string | undefined }) {
+  constructor(message: string, context: ErrorContext & { statement?: string | undefined; kind?: DatabaseErrorKind }) {
     super(message, context);
     this.statement = context.statement;
-    this.kind = classifyDatabaseError(context.cause);
+    this.kind = context.kind ?? classifyDatabaseError(context.cause);
+  }
+}
+
+/**
+ * The connection to the database was lost after the commit's `COMMIT` was sent, and whether the
+ * database committed could not be established: the unit's changes may or may not be written.
+ * Never run such a unit again blindly (`run({ retry })` does not): check first whether its
+ * changes are there. On PostgreSQL the unit asks the server (`txid_status`) before giving up, so
+ * this error means the server could not be asked; `transactionId` is the transaction to check
+ * (`SELECT txid_status(<transactionId>)`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await units.run(transferFn, { retry: 5 });
+ * } catch (error) {
+ *   if (error instanceof CommitOutcomeUnknownError) await reconcileLater(error.transactionId);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class CommitOutcomeUnknownError extends UnitOfWorkError {
+  override name = 'CommitOutcomeUnknownError';
+  /** PostgreSQL: the commit's transaction id (`txid_current()`), when the unit learnt it. */
+  readonly transactionId: string | undefined;
+  constructor(message: string, context: ErrorContext & { transactionId?: string | undefined }) {
+    super(message, context);
+    this.transactionId = context.transactionId;
+  }
+}
+
+/**
+ * The unit's transaction committed (the changes ARE in the database), but updating its objects
+ * with the committed values afterwards failed. After-commit hooks still ran. Do not run the unit
+ * again; objects of the unit may show values from before the commit: load them in a new unit.
+ * (A failing after-commit hook is a `HookError` with `committed: true` instead.)
+ *
+ * @example
+ * ```ts
+ * const error = await units.run(fn).catch((e: unknown) => e);
+ * if (error instanceof AfterCommitError) log.warn('committed; objects may be stale', error.cause);
+ * ```
+ */
+export class AfterCommitError extends UnitOfWorkError {
+  override name = 'AfterCommitError';
+  /** Always `true`: the unit's changes were committed. */
+  readonly committed = true;
+  constructor(cause: unknown) {
+    super(
+      `The unit was committed (the database holds its changes), but updating its objects afterwards failed: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }. Do not run it again; load the rows in a new unit to see their committed values.`,
+      { cause },
+    );
   }
 }

@@ -13,6 +13,8 @@
  * @module
  */
 export {
+  AfterCommitError,
+  CommitOutcomeUnknownError,
   ConcurrencyConflictError,
   DatabaseError,
   EntityNotFoundError,

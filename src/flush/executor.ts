@@ -5,6 +5,7 @@ import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
 import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateStep } from './plan.js';
 import { conflictIdentity, equalInValue, transactionReader, type RowReader } from './recheck.js';
+import type { TransactionSession } from './session.js';
 import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient } from './strategy.js';
 
 /**
@@ -166,10 +167,10 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
  */
 export async function executePlan(
   plan: FlushPlan,
-  options: { schema: SchemaMetadata; strategy: FlushStrategy; tx: TransactionClient },
+  options: { schema: SchemaMetadata; strategy: FlushStrategy; tx: TransactionClient; session?: TransactionSession | undefined },
 ): Promise<ExecutionResult> {
-  const { schema, strategy, tx } = options;
-  const context = (model: ModelMetadata): StepContext => ({ schema, model, tx, delegate: tx[model.delegate] as ModelDelegate });
+  const { schema, strategy, tx, session } = options;
+  const context = (model: ModelMetadata): StepContext => ({ schema, model, tx, delegate: tx[model.delegate] as ModelDelegate, session });
   return runPlan(plan, schema, {
     insert: (step, model) => strategy.insert(step, context(model)),
     update: (step, model) => strategy.update(step, context(model)),

@@ -5,7 +5,7 @@ import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
 import { chunk, fieldOf } from './dialects/dialect.js';
-import { postgresLockStatement } from './dialects/postgres.js';
+import { postgresLockedRead } from './dialects/postgres-read.js';
 import type { UpdateRow, UpdateStep } from './plan.js';
 import type { ModelDelegate, TransactionClient } from './strategy.js';
 
@@ -34,7 +34,7 @@ export type RowReader = (model: ModelMetadata, keys: readonly Row[], fields: rea
 
 /** Per provider, the statement that locks rows by key in key order until the transaction ends. */
 const LOCKS: Partial<Record<Provider, (model: ModelMetadata, keys: readonly Row[]) => Sql>> = {
-  postgresql: postgresLockStatement,
+  postgresql: (model, keys) => postgresLockedRead(model, keys),
 };
 
 /** Keys per read: Prisma binds each key value, and SQLite takes at most 999 per statement. */

@@ -2,6 +2,8 @@ import type { ConflictingRow } from '../errors.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import type { DeleteStep, FlushStep, InsertStep, UpdateStep } from './plan.js';
+import type { StatementSession } from './dialects/postgres-session.js';
+import type { TransactionSession } from './session.js';
 
 /**
  * A flush strategy turns plan steps into statements. All strategies pass the same tests; they
@@ -32,6 +34,12 @@ export interface StepContext {
   readonly model: ModelMetadata;
   readonly tx: TransactionClient;
   readonly delegate: ModelDelegate;
+  /**
+   * The transaction's session (time budget, identity), when the commit has one: statements the
+   * strategy writes itself carry `session.statement(true)`; before Prisma Client calls it awaits
+   * `session.prepare(tx, true)`.
+   */
+  readonly session?: TransactionSession | undefined;
 }
 
 /** One way of writing plan steps. Steps arrive with every pending key already resolved. */
@@ -45,9 +53,10 @@ export interface FlushStrategy {
   delete(step: DeleteStep, ctx: StepContext): Promise<ConflictingRow[]>;
   /**
    * The statements the step will send, without sending them: SQL text where the strategy writes
-   * the SQL itself, else the Prisma Client calls (for previews and logs).
+   * the SQL itself (with `session`, as sent in a transaction with that session part), else the
+   * Prisma Client calls (for previews and logs).
    */
-  describe(step: FlushStep, model: ModelMetadata): string[];
+  describe(step: FlushStep, model: ModelMetadata, session?: StatementSession): string[];
 }
 
 /**

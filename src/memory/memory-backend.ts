@@ -115,14 +115,15 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
  * @internal
  */
 export class MemoryBackend implements UnitBackend {
-  readonly lock?: (model: ModelMetadata, keys: readonly Row[]) => Promise<void>;
+  readonly lockRows?: (model: ModelMetadata, keys: readonly Row[]) => Promise<Row[]>;
 
   constructor(
     readonly schema: SchemaMetadata,
     private readonly store: MemoryStore,
     private readonly tx?: WorkingCopy,
   ) {
-    if (tx) this.lock = async () => {};
+    // The store transaction holds every row already: a locking read is a read in key order.
+    if (tx) this.lockRows = (model, keys) => this.findMany(model, { where: { OR: keys.map((k) => ({ ...k })) }, orderBy: model.primaryKey.map((k) => ({ [k]: 'asc' })) });
   }
 
   async findMany(model: ModelMetadata, args: Row): Promise<Row[]> {

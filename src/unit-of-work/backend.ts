@@ -14,13 +14,19 @@ export interface UnitBackend {
   readonly schema: SchemaMetadata;
   /** How commits send their statements, when the backend sends any (for previews). */
   readonly strategy?: FlushStrategy;
-  /** Rows matching Prisma `findMany` arguments (no `select`/`include`). */
-  findMany(model: ModelMetadata, args: Row): Promise<Row[]>;
+  /** Bound to an open transaction whose id a statement already returned (previews: no statement asks again). */
+  readonly identified?: boolean;
+  /**
+   * Rows matching Prisma `findMany` arguments (no `select`/`include`). `what` names the read in
+   * errors (`get Account#7`); a failure is a `DatabaseError` (nothing was written).
+   */
+  findMany(model: ModelMetadata, args: Row, what?: string): Promise<Row[]>;
   /** Runs the plan atomically: all of it, or nothing. */
   commit(plan: FlushPlan): Promise<ExecutionResult>;
   /**
-   * Locks rows by primary key until the unit's transaction ends (`SELECT ... FOR UPDATE`, in key
-   * order). Only backends bound to an open transaction have it.
+   * Reads the rows with these primary keys and locks them until the unit's transaction ends, in
+   * ONE statement, in key order (`SELECT ... ORDER BY key FOR NO KEY UPDATE`); returns the rows
+   * found, in key order, as `findMany` would. Only backends bound to an open transaction have it.
    */
-  lock?(model: ModelMetadata, keys: readonly Row[]): Promise<void>;
+  lockRows?(model: ModelMetadata, keys: readonly Row[]): Promise<Row[]>;
 }

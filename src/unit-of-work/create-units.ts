@@ -92,7 +92,7 @@ export function createUnits<M extends ModelMap, R extends RepositoryFactories<M,
     },
     transaction: (unit, body) => {
       const { strategy, transaction } = settings(unit);
-      return inTransaction(prisma, transaction, (tx) => body(new PrismaBackend(schema, prisma, strategy, transaction, tx)));
+      return inTransaction(prisma, transaction, schema.provider, (tx, session) => body(new PrismaBackend(schema, prisma, strategy, transaction, { tx, session })));
     },
   });
 }

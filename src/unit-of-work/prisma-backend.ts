@@ -1,63 +1,48 @@
 import { DatabaseError, UnitOfWorkError } from '../errors.js';
-import { postgresLockStatement } from '../flush/dialects/postgres.js';
+import { postgresLockedRead, rowFromLockedRead } from '../flush/dialects/postgres-read.js';
 import { executePlan, type ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
+import type { TransactionSession } from '../flush/session.js';
 import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/strategy.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
+import { inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 
-/** The part of a `PrismaClient` the unit of work uses. */
-export interface PrismaClientLike {
-  $transaction(...args: never[]): Promise<unknown>;
+export { DEFAULT_TRANSACTION_OPTIONS, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
+
+/** The open transaction an interactive unit's backend is bound to. @internal */
+export interface OpenTransaction {
+  readonly tx: TransactionClient;
+  readonly session: TransactionSession;
 }
 
-/** How the backend calls `$transaction` (an interactive transaction). */
-type InteractiveTransaction = <T>(fn: (tx: TransactionClient) => Promise<T>, options: object) => Promise<T>;
-
-/** Options of the commit transaction (`prisma.$transaction`). */
-export interface TransactionOptions {
-  /**
-   * Longest time the commit transaction may run, in ms. Prisma's default (5 s) is too short for
-   * large units; the default here is 60 s.
-   */
-  readonly timeout?: number;
-  /** Longest wait for a connection from the pool, in ms (default 10 s). */
-  readonly maxWait?: number;
-  /** Isolation level of the commit transaction (the database default when unset). */
-  readonly isolationLevel?: 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+/** The client's delegate for `model`, or a `DatabaseError` saying the client does not match. */
+function delegateOf(client: unknown, model: ModelMetadata): ModelDelegate {
+  const delegate = (client as Record<string, ModelDelegate | undefined>)[model.delegate];
+  if (delegate && typeof delegate.findMany === 'function') return delegate;
+  throw new DatabaseError(`The Prisma client has no '${model.delegate}' delegate for ${model.name}: was it generated from the same schema as the prisma-uow metadata?`, {
+    model: model.name,
+  });
 }
 
-/** The defaults of {@link TransactionOptions}. */
-export const DEFAULT_TRANSACTION_OPTIONS = { timeout: 60_000, maxWait: 10_000 } as const;
-
-function databaseError(error: unknown, what: string): UnitOfWorkError {
+/** A read's failure as a `DatabaseError` naming the model and the read; nothing was written. */
+function readError(error: unknown, model: ModelMetadata, what: string): UnitOfWorkError {
   if (error instanceof UnitOfWorkError) return error;
   const cause = error as { code?: unknown; message?: unknown };
   const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
-  const message = typeof cause?.message === 'string' ? cause.message : String(error);
-  return new DatabaseError(`${what} failed${code}: ${message}. Nothing was written.`, { cause: error });
-}
-
-/**
- * Runs `body` in one interactive `prisma.$transaction` with the unit's transaction options,
- * turning driver errors into {@link DatabaseError}s.
- *
- * @internal
- */
-export async function inTransaction<T>(prisma: PrismaClientLike, options: TransactionOptions, body: (tx: TransactionClient) => Promise<T>): Promise<T> {
-  const { timeout = DEFAULT_TRANSACTION_OPTIONS.timeout, maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, isolationLevel } = options;
-  const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
-  try {
-    return await transaction(body, { timeout, maxWait, ...(isolationLevel ? { isolationLevel } : {}) });
-  } catch (error) {
-    throw databaseError(error, 'The commit transaction');
-  }
+  // Prisma's message ends with the database's; the lines before it show the calling code.
+  const message = typeof cause?.message === 'string' ? (cause.message.trim().split('\n').pop() ?? '').trim() : String(error);
+  return new DatabaseError(`Reading ${model.name} (${what}) failed${code}: ${message}. Nothing was written; the read can be retried.`, {
+    model: model.name,
+    cause: error,
+    statement: what,
+  });
 }
 
 /**
  * Reads with a Prisma client and commits a plan in one `$transaction`. Bound to an open
- * transaction (`tx`), it reads inside it, commits on it, and can lock rows.
+ * transaction (interactive units), it reads inside it, commits on it, and can lock rows.
  *
  * @internal
  */
@@ -67,34 +52,42 @@ export class PrismaBackend implements UnitBackend {
     private readonly prisma: PrismaClientLike,
     readonly strategy: FlushStrategy,
     private readonly transaction: TransactionOptions,
-    private readonly tx?: TransactionClient,
+    private readonly open?: OpenTransaction,
   ) {
-    if (tx && schema.provider === 'postgresql') this.lock = (model, keys) => this.lockRows(model, keys);
+    if (open && schema.provider === 'postgresql') this.lockRows = (model, keys) => this.lockedRead(model, keys, open);
   }
 
-  lock?: (model: ModelMetadata, keys: readonly Row[]) => Promise<void>;
+  lockRows?: (model: ModelMetadata, keys: readonly Row[]) => Promise<Row[]>;
 
-  async findMany(model: ModelMetadata, args: Row): Promise<Row[]> {
-    const client = (this.tx ?? this.prisma) as unknown as Record<string, ModelDelegate | undefined>;
-    const delegate = client[model.delegate];
-    if (!delegate) {
-      throw new DatabaseError(`The Prisma client has no '${model.delegate}' delegate for ${model.name}: was it generated from the same schema?`, { model: model.name });
+  get identified(): boolean {
+    return this.open?.session.txid !== undefined;
+  }
+
+  async findMany(model: ModelMetadata, args: Row, what = 'findMany'): Promise<Row[]> {
+    const delegate = delegateOf(this.open?.tx ?? this.prisma, model);
+    try {
+      if (this.open) await this.open.session.prepare(this.open.tx, false);
+      return await delegate.findMany(args);
+    } catch (error) {
+      throw readError(error, model, what);
     }
-    return delegate.findMany(args);
   }
 
   async commit(plan: FlushPlan): Promise<ExecutionResult> {
-    const run = (tx: TransactionClient) => executePlan(plan, { schema: this.schema, strategy: this.strategy, tx });
-    if (this.tx) return run(this.tx);
-    return inTransaction(this.prisma, this.transaction, run);
+    const run = (tx: TransactionClient, session: TransactionSession) => executePlan(plan, { schema: this.schema, strategy: this.strategy, tx, session });
+    if (this.open) return run(this.open.tx, this.open.session);
+    return inTransaction(this.prisma, this.transaction, this.schema.provider, run);
   }
 
-  private async lockRows(model: ModelMetadata, keys: readonly Row[]): Promise<void> {
-    if (keys.length === 0) return;
+  /** One statement: reads the rows with these keys and locks them, in key order. */
+  private async lockedRead(model: ModelMetadata, keys: readonly Row[], { tx, session }: OpenTransaction): Promise<Row[]> {
+    if (keys.length === 0) return [];
     try {
-      await this.tx!.$queryRaw(postgresLockStatement(model, keys));
+      const rows = await tx.$queryRaw<Row[]>(postgresLockedRead(model, keys, session.statement(false)));
+      session.learn(rows[0]);
+      return rows.map((row) => rowFromLockedRead(model, row));
     } catch (error) {
-      throw databaseError(error, `Locking ${keys.length} ${model.name} row(s)`);
+      throw readError(error, model, `locking read of ${keys.length} row${keys.length === 1 ? '' : 's'}`);
     }
   }
 }

@@ -5,6 +5,7 @@ import type { ReadOptions } from './unit-of-work.js';
 /** What a repository needs from its unit. @internal */
 export interface RepositoryHost {
   get(info: ModelInfo, key: unknown, options?: ReadOptions): Promise<object>;
+  getMany(info: ModelInfo, keys: readonly unknown[], options?: ReadOptions): Promise<object[]>;
   find(info: ModelInfo, args: object | undefined, first: boolean, options?: ReadOptions): Promise<object[]>;
   add(info: ModelInfo, data: object): object;
   remove(info: ModelInfo, entity: object): void;
@@ -41,17 +42,44 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
   /**
    * The object with this primary key: from the unit if it is already there, else loaded.
    * Throws `EntityNotFoundError` when no row has the key. With `{ lock: 'update' }` (PostgreSQL,
-   * interactive units) the row stays locked until the commit.
+   * interactive units) the row is read and locked in one statement and stays locked until the
+   * commit. To lock several rows, lock them in one {@link Repository.getMany} call: rows locked
+   * one `get` at a time are locked in the order of the calls, and two units doing that in
+   * opposite orders deadlock.
    */
   get(key: KeyInput<M[N]>, options?: ReadOptions): Promise<E> {
     return this.host.get(this.info, key, options) as Promise<E>;
   }
 
   /**
+   * The objects with these primary keys, in the order of `keys` (a key given twice gives the
+   * same object twice). Objects already in the unit come from it; the others are loaded in ONE
+   * query. Throws `EntityNotFoundError` naming every key that has no row (`error.keys`).
+   *
+   * With `{ lock: 'update' }` (PostgreSQL, interactive units), every row is read and locked in
+   * ONE statement, in primary-key order whatever the order of `keys`: units locking overlapping
+   * rows this way wait for each other and never deadlock.
+   *
+   * @example
+   * ```ts
+   * await units.run(async (uow) => {
+   *   const [from, to] = await uow.account.getMany([fromId, toId], { lock: 'update' });
+   *   from.balance = from.balance.minus(amount);
+   *   to.balance = to.balance.plus(amount);
+   * }, { interactive: true, retry: 5 });
+   * ```
+   */
+  getMany(keys: readonly KeyInput<M[N]>[], options?: ReadOptions): Promise<E[]> {
+    return this.host.getMany(this.info, keys, options) as Promise<E[]>;
+  }
+
+  /**
    * Rows matching Prisma `findMany` arguments. Rows already in the unit come back as the same
    * objects, with their in-memory changes (the database values never overwrite them). The query
    * runs on the database: objects added in this unit are not seen until commit, and a row is
-   * matched by its stored values, not by changes made in memory.
+   * matched by its stored values, not by changes made in memory. With `{ lock: 'update' }`
+   * (PostgreSQL, interactive units) the matches are then read again and locked in one
+   * statement, in key order (a row deleted in between is left out).
    */
   find(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<E[]> {
     return this.host.find(this.info, args, false, options) as Promise<E[]>;

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyDatabaseError } from '../database-errors.js';
-import { ConcurrencyConflictError } from '../errors.js';
+import { CommitOutcomeUnknownError, ConcurrencyConflictError, DatabaseError } from '../errors.js';
 
 /**
- * Running a unit again when it lost a race: a concurrency conflict, a serialization failure, a
- * deadlock or a busy SQLite database. The whole function runs again in a fresh unit, on fresh
+ * Running a unit again when it lost a race or hit a passing failure: a concurrency conflict, a
+ * serialization failure, a deadlock, a busy SQLite database, or a lost connection or timeout
+ * that prisma-uow knows wrote nothing. The whole function runs again in a fresh unit, on fresh
  * data, so it must not have effects outside the unit (send e-mails after the commit instead).
+ * A unit that committed, or may have committed, never runs again.
  *
  * @module
  */
@@ -18,15 +20,38 @@ export interface RetryOptions {
   readonly baseDelayMs?: number;
   /** Cap of the backoff in ms (default 250). */
   readonly maxDelayMs?: number;
-  /** Which errors are worth another attempt (default {@link isRetryableError}). */
+  /**
+   * Which errors are worth another attempt (default {@link isRetryableError}). Never consulted
+   * for a unit that committed or may have committed (`committed: true`,
+   * `CommitOutcomeUnknownError`): those are thrown as they are.
+   */
   readonly retryOn?: (error: unknown) => boolean;
   /** Called before each new attempt, e.g. to count retries. */
   readonly onRetry?: (error: unknown, attempt: number) => void;
 }
 
 /**
- * True for errors a retry can cure: {@link ConcurrencyConflictError}, PostgreSQL serialization
- * failures (40001) and deadlocks (40P01), Prisma's P2034, and SQLite busy/locked.
+ * Whether the unit that failed with `error` committed, or may have: a `HookError` or
+ * `AfterCommitError` with `committed: true`, or a {@link CommitOutcomeUnknownError}. Such a
+ * unit must never run again blindly.
+ */
+function mayHaveCommitted(error: unknown): boolean {
+  if (error instanceof CommitOutcomeUnknownError) return true;
+  return error !== null && typeof error === 'object' && (error as { committed?: unknown }).committed === true;
+}
+
+/**
+ * True for errors a retry can cure, where nothing was written:
+ * - {@link ConcurrencyConflictError};
+ * - serialization failures (40001, Prisma's P2034), deadlocks (40P01), a busy SQLite database,
+ *   from prisma-uow or straight from Prisma;
+ * - a lost connection or a timeout reported by prisma-uow as a {@link DatabaseError}: a read
+ *   (nothing is written by reads), or a commit that failed before `COMMIT` or whose `COMMIT`
+ *   the database reports as not committed. (The same kinds raised by other code, e.g. a Prisma
+ *   call of your own inside the unit, are not retried: nothing says whether they wrote.)
+ *
+ * Never for a unit that committed or may have committed: a `HookError`/`AfterCommitError` with
+ * `committed: true`, or a {@link CommitOutcomeUnknownError}.
  *
  * @example
  * ```ts
@@ -34,9 +59,11 @@ export interface RetryOptions {
  * ```
  */
 export function isRetryableError(error: unknown): boolean {
+  if (mayHaveCommitted(error)) return false;
   if (error instanceof ConcurrencyConflictError) return true;
   const kind = classifyDatabaseError(error);
-  return kind === 'serialization' || kind === 'deadlock' || kind === 'busy';
+  if (kind === 'serialization' || kind === 'deadlock' || kind === 'busy') return true;
+  return (kind === 'connection' || kind === 'timeout') && error instanceof DatabaseError;
 }
 
 /** @internal */
@@ -49,7 +76,8 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
     try {
       return await attempt();
     } catch (error) {
-      if (n >= attempts || !retryOn(error)) throw error;
+      // A unit that committed, or may have, never runs again, whatever `retryOn` says.
+      if (n >= attempts || mayHaveCommitted(error) || !retryOn(error)) throw error;
       options.onRetry?.(error, n);
       await sleep(Math.random() * Math.min(cap, base * 2 ** (n - 1)));
     }

@@ -1,4 +1,4 @@
-import { EntityNotFoundError, UnitClosedError, UsageError, describeRow } from '../errors.js';
+import { AfterCommitError, EntityNotFoundError, UnitClosedError, UsageError, describeRow } from '../errors.js';
 import type { CommitOrder } from '../flush/commit-order.js';
 import { planFlush } from '../flush/planner.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
@@ -11,6 +11,7 @@ import type { UnitBackend } from './backend.js';
 import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
 import { newRow } from './new-row.js';
+import { keysQuery, readName } from './read-keys.js';
 import { Repository, type RepositoryHost } from './repository.js';
 import type { ModelMap } from './types.js';
 
@@ -20,8 +21,10 @@ const states = new WeakMap<object, EntityState>();
 /** Options of reads through a repository. */
 export interface ReadOptions {
   /**
-   * `'update'`: lock the rows (`SELECT ... FOR UPDATE`, in primary-key order) until the unit
-   * commits. PostgreSQL, in a unit run with `{ interactive: true }`.
+   * `'update'`: lock the rows until the unit commits (`SELECT ... FOR NO KEY UPDATE`, in
+   * primary-key order, in one statement per call). PostgreSQL, in a unit run with
+   * `{ interactive: true }`. To lock several rows without risking a deadlock with units locking
+   * the same rows in another order, lock them in ONE call (`getMany`, or `find`).
    */
   readonly lock?: 'update';
 }
@@ -36,6 +39,23 @@ export interface UnitParts {
   readonly order: CommitOrder;
   /** The factory's hooks (the unit adds its own). */
   readonly hooks: HookSet<ModelMap>;
+  /**
+   * The backend writes into a transaction that commits after the unit's commit returns
+   * (interactive units): the unit is committed when its runner calls `transactionCommitted()`.
+   */
+  readonly deferred?: boolean;
+}
+
+/** A commit that was written; its transaction may still be open (interactive units). */
+interface Flushed {
+  readonly changes: ChangeSet;
+  readonly finals: FinalValues;
+  readonly inserted: ReadonlyMap<number, Row>;
+}
+
+/** The value after `version` (a version field is an `Int` or a `BigInt`). */
+function nextVersion(version: unknown): unknown {
+  return typeof version === 'bigint' ? version + 1n : (version as number) + 1;
 }
 
 /** What a commit would do, computed without sending anything. */
@@ -62,6 +82,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   /** New objects added with the key of a removed row (which they replace) → that removed row. */
   private readonly replacing = new Map<EntityState, EntityState>();
   private state: UnitStatus = 'open';
+  /** A commit written to an open transaction, waiting for it to commit (interactive units). */
+  private pending: Flushed | undefined = undefined;
   /** Why the unit was rolled back, when an error (not `$rollback()`) ended it. */
   rollbackReason: unknown = undefined;
   /** The factory's hooks, then the unit's own (`$beforeFlush`, ...), in registration order. */
@@ -118,35 +140,59 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     return state;
   }
 
-  /** The backend's row lock, or a usage error saying how to get one. */
-  private locker(info: ModelInfo): NonNullable<UnitBackend['lock']> {
-    const lock = this.parts.backend.lock;
-    if (!lock) {
+  /** The backend's locking read, or a usage error saying how to get one. */
+  private locker(info: ModelInfo): NonNullable<UnitBackend['lockRows']> {
+    const lockRows = this.parts.backend.lockRows;
+    if (!lockRows) {
       throw new UsageError(
         'INVALID_ARGUMENT',
         `${info.name}: locking reads need PostgreSQL and a unit run with { interactive: true } (the lock must be held until the commit).`,
         { model: info.name },
       );
     }
-    return lock.bind(this.parts.backend);
+    return lockRows.bind(this.parts.backend);
   }
 
   async get(info: ModelInfo, key: unknown, options: ReadOptions = {}): Promise<object> {
-    this.assertOpen(`get ${info.name}`);
-    const where = keyToWhere(info.meta, key, info.provider);
-    const identity = identityOf(info.meta, where);
-    const known = identity === undefined ? undefined : this.identity.get(info.name, identity);
-    if (options.lock) await this.locker(info)(info.meta, [where]);
-    if (known) {
-      if (known.status === 'removed') throw new EntityNotFoundError(info.name, key, 'it was removed in this unit');
-      return known.proxy;
+    const [entity] = await this.load(info, [key], options, `get ${info.name}`);
+    return entity!;
+  }
+
+  async getMany(info: ModelInfo, keys: readonly unknown[], options: ReadOptions = {}): Promise<object[]> {
+    if (!Array.isArray(keys)) {
+      throw new UsageError('INVALID_ARGUMENT', `${info.name}.getMany() takes an array of primary keys, got ${typeof keys}.`, { model: info.name });
     }
-    const rows = await this.parts.backend.findMany(info.meta, { where, take: 1 });
-    this.assertOpen(`get ${info.name}`);
-    const row = rows[0];
-    const state = row ? this.track(info, row) : undefined;
-    if (!state) throw new EntityNotFoundError(info.name, key);
-    return state.proxy;
+    return this.load(info, keys, options, `getMany ${info.name}`);
+  }
+
+  /**
+   * The objects with these keys, in the order of `keys`: from the identity map when tracked,
+   * the others loaded in ONE read. With a lock, every key is read and locked in ONE statement, in
+   * key order (tracked objects keep their in-memory values).
+   */
+  private async load(info: ModelInfo, keys: readonly unknown[], options: ReadOptions, action: string): Promise<object[]> {
+    this.assertOpen(action);
+    const wheres = keys.map((key) => keyToWhere(info.meta, key, info.provider));
+    const identities = wheres.map((where) => identityOf(info.meta, where)!);
+    const wanted = new Map<string, Row>();
+    for (let i = 0; i < wheres.length; i++) {
+      if (options.lock || !this.identity.get(info.name, identities[i]!)) wanted.set(identities[i]!, wheres[i]!);
+    }
+    let rows: Row[] = [];
+    if (options.lock) rows = await this.locker(info)(info.meta, [...wanted.values()]);
+    else if (wanted.size > 0) rows = await this.parts.backend.findMany(info.meta, keysQuery(info, [...wanted.values()]), readName(info, keys, action));
+    this.assertOpen(action);
+    for (const row of rows) this.track(info, row);
+    const out: object[] = [];
+    const missing = new Map<string, unknown>();
+    keys.forEach((key, i) => {
+      const state = this.identity.get(info.name, identities[i]!);
+      if (state?.status === 'removed') throw new EntityNotFoundError(info.name, key, 'it was removed in this unit');
+      if (state) out.push(state.proxy);
+      else if (!missing.has(identities[i]!)) missing.set(identities[i]!, key);
+    });
+    if (missing.size > 0) throw new EntityNotFoundError(info.name, [...missing.values()][0], undefined, [...missing.values()]);
+    return out;
   }
 
   async find(info: ModelInfo, args: object | undefined, first: boolean, options: ReadOptions = {}): Promise<object[]> {
@@ -158,12 +204,11 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       }
     }
     if (first) query['take'] = 1;
-    let rows = await this.parts.backend.findMany(info.meta, query);
-    if (options.lock && rows.length > 0) {
-      // Lock what matched, in key order, then read it again: the values are current under the lock.
-      const keys = rows.map((row) => Object.fromEntries(info.primaryKey.map((k) => [k, row[k]])));
-      await this.locker(info)(info.meta, keys);
-      const fresh = await this.parts.backend.findMany(info.meta, { where: { OR: keys } });
+    const lockRows = options.lock ? this.locker(info) : undefined;
+    let rows = await this.parts.backend.findMany(info.meta, query, first ? 'findFirst' : 'find');
+    if (lockRows && rows.length > 0) {
+      // Lock what matched, in key order, reading it again in the same statement: the values are current under the lock.
+      const fresh = await lockRows(info.meta, rows.map((row) => Object.fromEntries(info.primaryKey.map((k) => [k, row[k]]))));
       const byIdentity = new Map(fresh.map((row) => [identityOf(info.meta, row), row]));
       rows = rows.map((row) => byIdentity.get(identityOf(info.meta, row))).filter((row): row is Row => row !== undefined);
     }
@@ -234,16 +279,35 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const schema = this.parts.backend.schema;
     const plan = planFlush(schema, this.parts.order, changes);
     const strategy = this.parts.backend.strategy;
-    const statements = strategy ? plan.steps.flatMap((step) => strategy.describe(step, schema.models[step.model]!)) : [];
+    // As sent: on PostgreSQL the first statement of the commit also identifies its transaction.
+    const session = (first: boolean) => (schema.provider === 'postgresql' ? { budgetMs: 1, identify: first && !this.parts.backend.identified, beacon: '0' } : undefined);
+    const statements = strategy ? plan.steps.flatMap((step, i) => strategy.describe(step, schema.models[step.model]!, session(i === 0))) : [];
     return { changes: describeChanges(schema, changes), statements, plan };
   }
 
-  /** Writes every change in one transaction, then ends the unit and runs the after-commit hooks. */
+  /**
+   * Writes every change in one transaction, then ends the unit and runs the after-commit hooks.
+   * In an interactive unit the transaction commits later: the unit stays `committing` until its
+   * runner reports the transaction committed ({@link UnitOfWorkCore.transactionCommitted}).
+   */
   async commit(): Promise<void> {
+    const flushed = await this.flush();
+    if (this.parts.deferred) this.pending = flushed;
+    else await this.settle(flushed);
+  }
+
+  /** Interactive units: their transaction has committed, so the unit is committed now. */
+  async transactionCommitted(): Promise<void> {
+    const flushed = this.pending;
+    this.pending = undefined;
+    if (flushed) await this.settle(flushed);
+  }
+
+  /** Computes and writes the change set; on any failure the unit is rolled back. */
+  private async flush(): Promise<Flushed> {
     this.assertOpen('commit');
     this.state = 'committing';
     const schema = this.parts.backend.schema;
-    let written: ChangeList<ModelMap>;
     try {
       const { changes, finals } = computeChangeSet(this.tracked());
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
@@ -251,16 +315,38 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       if (!isEmptyChangeSet(changes)) {
         inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
       }
-      this.applyCommitted(finals, inserted);
-      this.state = 'committed';
-      written = this.hooks.has('afterCommit') ? describeChanges(schema, changes, inserted) : [];
+      return { changes, finals, inserted };
     } catch (error) {
       await this.end(error);
       throw error;
     }
-    if (written.length === 0 && !this.hooks.has('afterCommit')) return;
-    const failure = await this.hooks.afterCommit(written);
-    if (failure) throw failure;
+  }
+
+  /**
+   * The transaction committed: from here on the unit IS committed, whatever fails. A failure
+   * while updating the objects is an {@link AfterCommitError}, a failing hook a `HookError`
+   * (`committed: true`); neither rolls anything back.
+   */
+  private async settle({ changes, finals, inserted }: Flushed): Promise<void> {
+    this.state = 'committed';
+    let failure: unknown;
+    try {
+      this.applyCommitted(finals, inserted);
+    } catch (error) {
+      failure = error;
+    }
+    let hookFailure: unknown;
+    if (this.hooks.has('afterCommit')) {
+      let written: ChangeList<ModelMap> = [];
+      try {
+        written = describeChanges(this.parts.backend.schema, changes, inserted);
+      } catch (error) {
+        failure ??= error;
+      }
+      hookFailure = await this.hooks.afterCommit(written);
+    }
+    if (failure !== undefined) throw new AfterCommitError(failure);
+    if (hookFailure) throw hookFailure;
   }
 
   /** After a commit: snapshots take the committed values (generated keys, new versions, links). */
@@ -273,7 +359,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       const versionField = state.info.versionField;
       if (!stored && versionField !== undefined && updated[i]) {
         if (Object.isFrozen(next)) next = { ...next };
-        next[versionField] = (next[versionField] as number) + 1;
+        next[versionField] = nextVersion(next[versionField]);
       }
       state.base = sealSnapshot(state.info, next);
       if (stored) {
@@ -306,6 +392,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
 
   /** Ends the unit without writing and runs the after-rollback hooks. */
   private async end(reason: unknown): Promise<void> {
+    this.pending = undefined;
     for (const state of this.dirty) state.discard();
     this.state = 'rolled back';
     this.rollbackReason = reason;

@@ -26,7 +26,11 @@ export type AnyRepositoryFactories = Record<string, (uow: never) => unknown>;
 export interface UnitControls<M extends ModelMap = ModelMap> {
   /** `open`, `committing`, `committed` or `rolled back`. */
   readonly $status: UnitStatus;
-  /** Writes every change in one transaction and ends the unit. `run` calls it for you. */
+  /**
+   * Writes every change in one transaction and ends the unit. `run` calls it for you. In an
+   * interactive unit the changes are written into the unit's transaction and the unit stays
+   * `committing` until `run` has committed that transaction.
+   */
   $commit(): Promise<void>;
   /** Drops every change and ends the unit. `run` calls it when its function throws. */
   $rollback(): Promise<void>;
@@ -60,16 +64,21 @@ export interface UnitOptions {
 /** Options of `units.run`. */
 export interface RunOptions extends UnitOptions {
   /**
-   * Run `fn` again, in a fresh unit, when the commit loses a race (conflict, serialization
-   * failure, deadlock, SQLite busy). A number is the total attempts. Off unless given: `fn`
-   * must then have no effects outside the unit (use `$afterCommit` for those).
+   * Run `fn` again, in a fresh unit, when the unit loses a race (conflict, serialization
+   * failure, deadlock, SQLite busy) or hits a failure that wrote nothing (a read that lost its
+   * connection, a commit that timed out or lost its connection before `COMMIT`): see
+   * `isRetryableError`. A unit that committed or may have committed never runs again. A number
+   * is the total attempts. Off unless given: `fn` must then have no effects outside the unit
+   * (use `$afterCommit` for those).
    */
   readonly retry?: RetryOptions | number;
   /**
    * Run the whole unit (its reads, its locks and its commit) inside one interactive
-   * transaction, so `get(key, { lock: 'update' })` and `find(args, { lock: 'update' })` can hold
-   * row locks until the commit. Keep such units short: they hold a connection and locks
-   * throughout. Default `false`: reads happen outside, the commit is one short transaction.
+   * transaction, so `get`, `getMany` and `find` with `{ lock: 'update' }` can hold row locks
+   * until the commit (lock several rows in ONE call: `getMany` locks them in key order). The
+   * transaction timeout bounds the whole unit. Keep such units short: they hold a connection
+   * and locks throughout. Default `false`: reads happen outside, the commit is one short
+   * transaction.
    */
   readonly interactive?: boolean;
 }

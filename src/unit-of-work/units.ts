@@ -101,8 +101,8 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
     return this.open(this.config.backend(options));
   }
 
-  private open(backend: UnitBackend): UnitOfWork<M, R, C> {
-    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order, hooks: this.hooks });
+  private open(backend: UnitBackend, deferred = false): UnitOfWork<M, R, C> {
+    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order, hooks: this.hooks, deferred });
     return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R, C>;
   }
 
@@ -167,12 +167,25 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
   }
 
   private async runOnce<T>(fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T, options: RunOptions): Promise<T> {
-    if (options.interactive) {
-      const transaction = this.config.transaction;
-      if (!transaction) throw new UsageError('INVALID_ARGUMENT', 'This kind of unit cannot run interactively.');
-      return transaction(options, (backend) => this.runIn<T>(this.open(backend), fn));
+    if (!options.interactive) return this.runIn<T>(this.begin(options), fn);
+    const transaction = this.config.transaction;
+    if (!transaction) throw new UsageError('INVALID_ARGUMENT', 'This kind of unit cannot run interactively.');
+    let core: UnitOfWorkCore | undefined;
+    let result: T;
+    try {
+      result = await transaction(options, (backend) => {
+        const uow = this.open(backend, true);
+        core = coreOf(uow);
+        return this.runIn<T>(uow, fn);
+      });
+    } catch (error) {
+      // The transaction did not commit (COMMIT failed, or was never reached): neither did the unit.
+      await core?.rollback(error);
+      throw error;
     }
-    return this.runIn<T>(this.begin(options), fn);
+    // The transaction committed: only now is the unit committed (objects, after-commit hooks).
+    await core!.transactionCommitted();
+    return result;
   }
 
   private async runIn<T>(uow: UnitOfWork<M, R, C>, fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T): Promise<T> {

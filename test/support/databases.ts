@@ -38,8 +38,11 @@ export interface TestDatabase<N extends BackendName = BackendName> {
   schema: typeof generatedSchema;
   /** PostgreSQL: this database's schema (namespace), also the `application_name` of its connections. */
   namespace?: string;
-  /** A new, uncaptured adapter factory for this database, e.g. for a client with other options. */
-  adapter(): SqlDriverAdapterFactory;
+  /**
+   * A new, uncaptured adapter factory for this database, e.g. for a client with other options.
+   * PostgreSQL: `url` connects elsewhere (a proxy in front of the server), same schema.
+   */
+  adapter(url?: string): SqlDriverAdapterFactory;
   /** Statements sent by `prisma`, in order. Clear with `clearStatements()`. */
   statements: CapturedStatement[];
   /** Fault injection for `prisma`; set `failOn` at any time. */
@@ -108,7 +111,7 @@ function ddl(name: BackendName): string {
 interface Backend {
   /** PostgreSQL: the schema (namespace), also the connections' `application_name`. */
   namespace?: string;
-  factory(): PrismaBetterSqlite3 | PrismaPg;
+  factory(url?: string): PrismaBetterSqlite3 | PrismaPg;
   tables: string[];
   wipe(tables: string[]): Promise<void>;
   drop(): Promise<void>;
@@ -159,9 +162,9 @@ async function postgresBackend(): Promise<Backend> {
   return {
     namespace: schemaName,
     // `schema` qualifies Prisma's own queries; search_path serves raw SQL (`$queryRaw`).
-    factory: () =>
+    factory: (url = postgresUrl) =>
       new PrismaPg(
-        { connectionString: postgresUrl, options: `-c search_path="${schemaName}"`, application_name: schemaName },
+        { connectionString: url, options: `-c search_path="${schemaName}"`, application_name: schemaName },
         { schema: schemaName },
       ),
     tables: rows.map((r) => r.tablename),

@@ -2,6 +2,7 @@ import { JsonNull, type Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
+import type { StatementSession } from './postgres-session.js';
 
 /**
  * A SQL dialect of the `bulk` strategy: how one update or delete step becomes one statement (or
@@ -17,10 +18,14 @@ export interface SqlDialect {
   readonly name: 'postgresql' | 'sqlite';
   /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
   supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
-  /** Multi-row INSERTs of prepared rows, returning the generated columns (aliased to field names). */
-  inserts(insert: PreparedInsert, model: ModelMetadata): Sql[];
-  updates(step: UpdateStep, model: ModelMetadata): WriteStatement[];
-  deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[];
+  /**
+   * Multi-row INSERTs of prepared rows, returning the generated columns (aliased to field names).
+   * With `session` (see `postgres-session.ts`), statements bound their own time and, when asked,
+   * return the transaction's identity as extra columns; dialects without sessions ignore it.
+   */
+  inserts(insert: PreparedInsert, model: ModelMetadata, session?: StatementSession): Sql[];
+  updates(step: UpdateStep, model: ModelMetadata, session?: StatementSession): WriteStatement[];
+  deletes(step: DeleteStep, model: ModelMetadata, session?: StatementSession): WriteStatement[];
 }
 
 /** A double-quoted identifier (both dialects quote with `"`). Names come from the schema, never from values. */
@@ -69,4 +74,13 @@ export type WriteStatement =
    * Returns no rows: run for its row count. When the count is short, `written` (sent next, in
    * the same transaction) returns the positions (`row`, 1-based) of the step's rows written.
    */
-  | { readonly kind: 'count'; readonly sql: Sql; readonly written: Sql };
+  | {
+      readonly kind: 'count';
+      readonly sql: Sql;
+      readonly written: Sql;
+      /**
+       * `sql` is a query returning one row instead: `{ written }` (the count) and the
+       * transaction's identity columns (a statement asked to identify its transaction).
+       */
+      readonly counted?: true;
+    };

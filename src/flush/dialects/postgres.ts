@@ -3,6 +3,7 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
+import { identityColumns, sessionGate, type StatementSession } from './postgres-session.js';
 import { postgresArrayLiteral, sameText } from './postgres-values.js';
 
 /**
@@ -85,7 +86,8 @@ export function postgresType(field: FieldMetadata, model: ModelMetadata): string
 }
 
 /** One column of a step: N values bound as one array literal, or one value when all are equal. */
-type Column =
+/** @internal */
+export type Column =
   | { readonly alias: string; readonly type: string; readonly literal: string }
   | { readonly alias: string; readonly type: string; readonly constant: string | null };
 
@@ -105,13 +107,14 @@ function valueOf(c: Column, bound = 'd'): Sql {
  * with `numbered`, `generate_series(1, N) AS i`, the row's 1-based position in the step.
  * Set-returning functions in one select list advance together, row by row.
  */
-function boundRows(columns: readonly Column[], numbered?: number): Sql {
+export function boundRows(columns: readonly Column[], numbered?: number): Sql {
   const parts = columns.flatMap((c) => ('literal' in c ? [sql`unnest(${c.literal}::${raw(c.type)}[]) AS ${raw(c.alias)}`] : []));
   if (numbered !== undefined) parts.push(sql`generate_series(1, ${numbered}::int4) AS i`);
   return sql`(SELECT ${join(parts, ', ')})`;
 }
 
-function keyColumns(model: ModelMetadata, rows: readonly { key: Readonly<Record<string, unknown>> }[]): Column[] {
+/** The primary-key columns of `rows`, bound as arrays aliased `k0`, `k1`, ... @internal */
+export function keyColumns(model: ModelMetadata, rows: readonly { key: Readonly<Record<string, unknown>> }[]): Column[] {
   return model.primaryKey.map((name, i) => column(`k${i}`, fieldOf(model, name), model, rows.map((r) => r.key[name])));
 }
 
@@ -126,11 +129,21 @@ function keyJoin(model: ModelMetadata, bound = 'd'): string {
  * UPDATE takes anyway, which does not block inserts of rows referencing these (their
  * foreign-key checks take `FOR KEY SHARE`); deletes lock `FOR UPDATE`.
  */
-function lockedRows(model: ModelMetadata, bound: Sql, mode: 'NO KEY UPDATE' | 'UPDATE'): Sql {
+function lockedRows(model: ModelMetadata, bound: Sql, mode: 'NO KEY UPDATE' | 'UPDATE', session?: StatementSession): Sql {
   const keys = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN ${bound} AS b ON ${raw(keyJoin(model, 'b'))} ORDER BY ${raw(
-    keys,
-  )} FOR ${raw(mode)} OF t)`;
+  return sql`WITH d AS MATERIALIZED (SELECT b.* FROM ${raw(tableName(model))} AS t JOIN ${bound} AS b ON ${raw(keyJoin(model, 'b'))}${gated(
+    session,
+  )} ORDER BY ${raw(keys)} FOR ${raw(mode)} OF t)`;
+}
+
+/** ` WHERE <session gate>` (the statement's time bound, see `postgres-session.ts`), or nothing. */
+function gated(session: StatementSession | undefined): Sql {
+  return session ? sql` WHERE ${sessionGate(session)}` : raw('');
+}
+
+/** `, <identity columns>` when the statement must identify its transaction, or nothing. */
+function identified(session: StatementSession | undefined): Sql {
+  return session?.identify ? sql`, ${identityColumns()}` : raw('');
 }
 
 /**
@@ -156,18 +169,22 @@ function generatedColumns(insert: PreparedInsert): Sql {
 
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
-  inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
+  inserts(insert: PreparedInsert, model: ModelMetadata, session?: StatementSession): Sql[] {
     const names = insert.columns.map((f) => quote(f.column)).join(', ');
     const arrays = join(
       insert.columns.map((f) => sql`${postgresArrayLiteral(f, insert.rows.map((r) => r[f.name]))}::${raw(postgresType(f, model))}[]`),
       ', ',
     );
-    return [sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM unnest(${arrays}) RETURNING ${generatedColumns(insert)}`];
+    return [
+      sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM unnest(${arrays})${gated(session)} RETURNING ${generatedColumns(insert)}${identified(
+        session,
+      )}`,
+    ];
   },
   supports(_model, fields) {
     return fields.every((f) => !f.isList);
   },
-  updates(step: UpdateStep, model: ModelMetadata): WriteStatement[] {
+  updates(step: UpdateStep, model: ModelMetadata, session?: StatementSession): WriteStatement[] {
     const fields = step.fields.map((name) => fieldOf(model, name));
     const keys = keyColumns(model, step.rows);
     const columns = [...keys];
@@ -193,18 +210,14 @@ export const postgresDialect: SqlDialect = {
       sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
       checks.push(sql`t.${raw(quote(version.column))} = ${valueOf(loaded)}`);
     }
-    return [
-      {
-        kind: 'count',
-        sql: sql`${lockedRows(model, boundRows(columns), 'NO KEY UPDATE')} UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(
-          checks,
-          ' AND ',
-        )}`,
-        written: writtenByThisTransaction(model, keys, step.rows.length),
-      },
-    ];
+    const update = sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')}`;
+    const locked = lockedRows(model, boundRows(columns), 'NO KEY UPDATE', session);
+    const written = writtenByThisTransaction(model, keys, step.rows.length);
+    if (!session?.identify) return [{ kind: 'count', sql: sql`${locked} ${update}`, written }];
+    // The transaction's first statement also returns its identity: the count comes back as a row.
+    return [{ kind: 'count', counted: true, sql: sql`${locked}, w AS (${update} RETURNING 1) SELECT count(*)::int4 AS "written", ${identityColumns()} FROM w`, written }];
   },
-  deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
+  deletes(step: DeleteStep, model: ModelMetadata, session?: StatementSession): WriteStatement[] {
     const columns = keyColumns(model, step.rows);
     const checks = [keyJoin(model)];
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
@@ -216,27 +229,10 @@ export const postgresDialect: SqlDialect = {
     return [
       {
         kind: 'summary',
-        sql: sql`${lockedRows(model, boundRows(columns, n), 'UPDATE')}, w AS (DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(
+        sql: sql`${lockedRows(model, boundRows(columns, n), 'UPDATE', session)}, w AS (DELETE FROM ${raw(tableName(model))} AS t USING d WHERE ${raw(
           checks.join(' AND '),
-        )} RETURNING d.i) SELECT count(*)::int4 AS "written", CASE WHEN count(*) < ${n}::int8 THEN array_agg(w.i) END AS "rows" FROM w`,
+        )} RETURNING d.i) SELECT count(*)::int4 AS "written", CASE WHEN count(*) < ${n}::int8 THEN array_agg(w.i) END AS "rows"${identified(session)} FROM w`,
       },
     ];
   },
 };
-
-/**
- * Locks rows by primary key, in key order, until the transaction ends: the pessimistic read of
- * `uow.account.get(id, { lock: 'update' })` inside an interactive unit.
- *
- * ```sql
- * SELECT t."id" FROM "Account" AS t WHERE (t."id") IN (SELECT unnest($1::int4[]) AS k0) ORDER BY t."id" FOR NO KEY UPDATE
- * ```
- *
- * `FOR NO KEY UPDATE` is what the later UPDATE needs, and still lets other transactions insert
- * rows that reference these.
- */
-export function postgresLockStatement(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[]): Sql {
-  const columns = keyColumns(model, keys.map((key) => ({ key })));
-  const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  return sql`SELECT ${raw(target)} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN ${boundRows(columns)} ORDER BY ${raw(target)} FOR NO KEY UPDATE`;
-}

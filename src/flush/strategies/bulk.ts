@@ -25,6 +25,14 @@ async function run(sqls: readonly object[], ctx: StepContext): Promise<Row[]> {
 
 type StepRow = { readonly key: Readonly<Row>; readonly version?: unknown };
 
+/** The row count of a `count` statement (from its one row when it is `counted`). */
+async function count(statement: Extract<WriteStatement, { kind: 'count' }>, ctx: StepContext): Promise<number> {
+  if (!statement.counted) return ctx.tx.$executeRaw(statement.sql);
+  const [result] = await ctx.tx.$queryRaw<Row[]>(statement.sql);
+  ctx.session?.learn(result);
+  return Number(result?.['written']);
+}
+
 /**
  * Sends the statements of one update or delete step and returns the rows they did not write
  * (failed their concurrency check, or were gone), each as a conflict.
@@ -41,10 +49,11 @@ async function write(statements: readonly WriteStatement[], ctx: StepContext, ex
     if (statements.length !== 1) throw new Error(`prisma-uow internal error: a ${statement.kind} statement for ${model.name} must be the step's only one`);
     if (statement.kind === 'summary') {
       const [result] = await ctx.tx.$queryRaw<Row[]>(statement.sql);
+      ctx.session?.learn(result);
       if (Number(result?.['written']) === expected.length) return [];
       positions = new Set(((result?.['rows'] ?? []) as unknown[]).map(Number));
     } else {
-      if ((await ctx.tx.$executeRaw(statement.sql)) === expected.length) return [];
+      if ((await count(statement, ctx)) === expected.length) return [];
       positions = new Set((await ctx.tx.$queryRaw<Row[]>(statement.written)).map((r) => Number(r['row'])));
     }
   }
@@ -62,22 +71,23 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
   const text = (statement: Sql) => (dialect.name === 'postgresql' ? statement.text : statement.sql);
   return {
     name: 'bulk',
-    describe(step, model) {
+    describe(step, model, session) {
       if (step.op === 'insert') {
         const prepared = prepareInsert(model, step.rows.map((r) => r.values));
         return prepared && dialect.supports(model, prepared.columns)
-          ? dialect.inserts(prepared, model).map(text)
+          ? dialect.inserts(prepared, model, session).map(text)
           : groupedStrategy.describe(step, model);
       }
       const keys = model.primaryKey.map((name) => fieldOf(model, name));
       const fields = step.op === 'update' ? [...keys, ...step.fields.map((name) => fieldOf(model, name))] : keys;
       if (!dialect.supports(model, fields)) return groupedStrategy.describe(step, model);
-      return (step.op === 'update' ? dialect.updates(step, model) : dialect.deletes(step, model)).map((w) => text(w.sql));
+      return (step.op === 'update' ? dialect.updates(step, model, session) : dialect.deletes(step, model, session)).map((w) => text(w.sql));
     },
     async insert(step, ctx) {
       const prepared = prepareInsert(ctx.model, step.rows.map((r) => r.values));
       if (!prepared || !dialect.supports(ctx.model, prepared.columns)) return groupedStrategy.insert(step, ctx);
-      const back = await run(dialect.inserts(prepared, ctx.model), ctx);
+      const back = await run(dialect.inserts(prepared, ctx.model, ctx.session?.statement(true)), ctx);
+      ctx.session?.learn(back[0]);
       if (back.length !== prepared.rows.length) {
         throw new Error(`prisma-uow internal error: inserted ${prepared.rows.length} ${ctx.model.name} rows, the database returned ${back.length}`);
       }
@@ -90,13 +100,13 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
     async update(step, ctx) {
       const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.update(step, ctx);
-      const conflicts = await write(dialect.updates(step, ctx.model), ctx, step.rows);
+      const conflicts = await write(dialect.updates(step, ctx.model, ctx.session?.statement(true)), ctx, step.rows);
       return step.check === 'none' ? [] : conflicts;
     },
     async delete(step, ctx) {
       const fields = ctx.model.primaryKey.map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.delete(step, ctx);
-      return write(dialect.deletes(step, ctx.model), ctx, step.rows);
+      return write(dialect.deletes(step, ctx.model, ctx.session?.statement(true)), ctx, step.rows);
     },
   };
 }

@@ -72,10 +72,12 @@ export const groupedStrategy: FlushStrategy = {
     if (step.op === 'delete') return chunk(step.rows, rowsPerCall(whereValues(model, step.check, 0))).map((rows) => `prisma.${model.delegate}.deleteMany (${rows.length} rows)`);
     return groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length))).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
   },
-  async insert(step, { model, delegate }) {
+  async insert(step, { model, delegate, session, tx }) {
+    await session?.prepare(tx, true);
     return delegate.createManyAndReturn({ data: step.rows.map((r) => toPrismaData(model, r.values)) });
   },
-  async update(step, { model, delegate }) {
+  async update(step, { model, delegate, session, tx }) {
+    await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
     for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length)))) {
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
@@ -89,7 +91,8 @@ export const groupedStrategy: FlushStrategy = {
     }
     return conflicts;
   },
-  async delete(step, { model, delegate }) {
+  async delete(step, { model, delegate, session, tx }) {
+    await session?.prepare(tx, true);
     const versioned = step.check === 'version' && model.versionField !== undefined;
     const where = (row: (typeof step.rows)[number]): Row =>
       versioned ? { ...row.key, [model.versionField!]: row.version } : { ...row.key };

@@ -27,12 +27,13 @@ export function loggingStrategy(strategy: FlushStrategy, log: (entry: FlushLogEn
     <S extends FlushStep, R>(run: (step: S, ctx: StepContext) => Promise<R>) =>
     async (step: S, ctx: StepContext): Promise<R> => {
       const started = performance.now();
+      const session = ctx.session?.peek();
       const report = (error?: unknown) =>
         log({
           op: step.op,
           model: step.model,
           rows: step.rows.length,
-          statements: strategy.describe(step, ctx.model),
+          statements: strategy.describe(step, ctx.model, session),
           ms: performance.now() - started,
           ...(error === undefined ? {} : { error }),
         });
@@ -47,7 +48,7 @@ export function loggingStrategy(strategy: FlushStrategy, log: (entry: FlushLogEn
     };
   return {
     name: strategy.name,
-    describe: (step, model) => strategy.describe(step, model),
+    describe: (step, model, session) => strategy.describe(step, model, session),
     insert: timed((step, ctx) => strategy.insert(step, ctx)),
     update: timed((step, ctx) => strategy.update(step, ctx)),
     delete: timed((step, ctx) => strategy.delete(step, ctx)),

@@ -14,12 +14,14 @@ export const perRowStrategy: FlushStrategy = {
     const what = step.op === 'update' ? ` (${step.fields.join(', ')})` : '';
     return step.rows.map(() => `prisma.${model.delegate}.${call}${what}`);
   },
-  async insert(step, { model, delegate }) {
+  async insert(step, { model, delegate, session, tx }) {
+    await session?.prepare(tx, true);
     const out: Row[] = [];
     for (const row of step.rows) out.push(await delegate.create({ data: toPrismaData(model, row.values) }));
     return out;
   },
-  async update(step, { model, delegate }) {
+  async update(step, { model, delegate, session, tx }) {
+    await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
     for (const row of step.rows) {
       const { count } = await delegate.updateMany({
@@ -30,7 +32,8 @@ export const perRowStrategy: FlushStrategy = {
     }
     return conflicts;
   },
-  async delete(step, { model, delegate }) {
+  async delete(step, { model, delegate, session, tx }) {
+    await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
     for (const row of step.rows) {
       const where: Row = { ...row.key };

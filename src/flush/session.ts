@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { DatabaseError } from '../errors.js';
+import type { Provider } from '../metadata/types.js';
+import type { Row } from '../tracking/entity.js';
+import { SESSION_COLUMNS, sessionPrelude, type StatementSession } from './dialects/postgres-session.js';
+import type { TransactionClient } from './strategy.js';
+
+/**
+ * What one transaction of a unit knows about itself while it runs: its deadline (the unit's
+ * `transaction.timeout`), and on PostgreSQL its identity (transaction id, server process, start),
+ * learnt from the first statement that returns them. Statements prisma-uow writes carry the time
+ * bound and the identity request themselves ({@link TransactionSession.statement}); before a
+ * statement Prisma writes, {@link TransactionSession.prepare} sends one small statement when
+ * nothing has done so yet.
+ *
+ * @internal
+ */
+export class TransactionSession {
+  /** PostgreSQL: `txid_current()` of the transaction, once a statement returned it. */
+  txid: string | undefined = undefined;
+  /**
+   * PostgreSQL: the key of the advisory lock every statement of the transaction takes (shared),
+   * by which a watchdog finds the transaction's server process (an `int8`, as text).
+   */
+  readonly beacon = randomBytes(8).readBigInt64BE().toString();
+  /** Whether a statement of the transaction took the beacon, so a watchdog can find it. */
+  get findable(): boolean {
+    return this.bounded;
+  }
+  /** Whether a statement of this transaction set its time bounds. */
+  private bounded = false;
+  /** Whether the transaction sent a write (or a statement that may write). */
+  wrote = false;
+  /** When the transaction's budget runs out (ms since the epoch). */
+  readonly deadline: number;
+
+  constructor(
+    readonly provider: Provider,
+    readonly timeoutMs: number,
+    readonly startedMs = Date.now(),
+  ) {
+    this.deadline = startedMs + timeoutMs;
+  }
+
+  /** Milliseconds left (at least 1); throws a `timeout` {@link DatabaseError} when none are. */
+  budget(): number {
+    const left = Math.ceil(this.deadline - Date.now());
+    if (left > 0) return left;
+    throw new DatabaseError(
+      `The transaction used up its timeout of ${this.timeoutMs} ms before its next statement; it was rolled back and nothing was written. Raise \`transaction: { timeout }\` if the unit needs longer.`,
+      { kind: 'timeout' },
+    );
+  }
+
+  /**
+   * The session part of a statement prisma-uow writes itself (PostgreSQL; `undefined` elsewhere):
+   * its time bound and whether it must return the transaction's identity.
+   */
+  statement(write: boolean): StatementSession | undefined {
+    if (write) this.wrote = true;
+    const budgetMs = this.budget();
+    if (this.provider !== 'postgresql') return undefined;
+    this.bounded = true;
+    return { budgetMs, identify: this.txid === undefined, beacon: this.beacon };
+  }
+
+  /**
+   * The session part the next statement prisma-uow writes would get, without taking it (for
+   * logs and previews: the SQL text does not depend on the budget, a bound parameter).
+   */
+  peek(): StatementSession | undefined {
+    return this.provider === 'postgresql' ? { budgetMs: 1, identify: this.txid === undefined, beacon: this.beacon } : undefined;
+  }
+
+  /** Takes the identity columns of a row a statement returned, when it has them. */
+  learn(row: Readonly<Row> | undefined): void {
+    if (!row) return;
+    const txid = row[SESSION_COLUMNS.txid];
+    if (txid !== undefined && txid !== null) this.txid = String(txid);
+  }
+
+  /**
+   * Before a statement that Prisma writes (a read inside an interactive unit, a `grouped` or
+   * `per-row` write): on PostgreSQL, sends the prelude that bounds the transaction's time and
+   * returns its identity, unless an earlier statement did. `write` asks for a transaction id.
+   */
+  async prepare(tx: TransactionClient, write: boolean): Promise<void> {
+    if (write) this.wrote = true;
+    const budgetMs = this.budget();
+    if (this.provider !== 'postgresql' || (this.bounded && (this.txid !== undefined || !write))) return;
+    const rows = await tx.$queryRaw<Row[]>(sessionPrelude({ budgetMs, identify: true, beacon: this.beacon }, write));
+    this.bounded = true;
+    this.learn(rows[0]);
+  }
+}

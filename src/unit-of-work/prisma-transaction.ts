@@ -1,0 +1,156 @@
+import { raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import { classifyDatabaseError, type DatabaseErrorKind } from '../database-errors.js';
+import { DatabaseError, UnitOfWorkError } from '../errors.js';
+import { cancelTransaction } from '../flush/dialects/postgres-session.js';
+import { TransactionSession } from '../flush/session.js';
+import type { TransactionClient } from '../flush/strategy.js';
+import type { Provider } from '../metadata/types.js';
+import { settleUnclearCommit } from './commit-outcome.js';
+
+/**
+ * One transaction of a unit on a Prisma client: `prisma.$transaction(fn)` with the unit's
+ * options, a {@link TransactionSession} that bounds it in time, and an honest outcome when
+ * `COMMIT` fails (see `commit-outcome.ts`).
+ *
+ * The time bound (`transaction.timeout`) covers everything the transaction does, lock waits
+ * included: on PostgreSQL each statement sets `lock_timeout`/`statement_timeout` to what is left
+ * (see `postgres-session.ts`), and a watchdog cancels a statement still running at the deadline
+ * (`pg_cancel_backend`, aimed at this transaction only); on SQLite the connection's busy timeout
+ * is lowered to the budget for the transaction. Either way the statement fails, the transaction
+ * rolls back, and the unit fails with a `DatabaseError` of kind `timeout`: nothing was written.
+ *
+ * @module
+ */
+
+/** The part of a `PrismaClient` the unit of work uses. */
+export interface PrismaClientLike {
+  $transaction(...args: never[]): Promise<unknown>;
+}
+
+/** Options of the commit transaction (`prisma.$transaction`). */
+export interface TransactionOptions {
+  /**
+   * Longest time the transaction may run, in ms, waits for row locks included: a commit (or an
+   * interactive unit) still running then is cancelled and fails with a `DatabaseError` of kind
+   * `timeout`, having written nothing. Prisma's default (5 s) is too short for large units; the
+   * default here is 60 s.
+   */
+  readonly timeout?: number;
+  /** Longest wait for a connection from the pool, in ms (default 10 s). */
+  readonly maxWait?: number;
+  /** Isolation level of the commit transaction (the database default when unset). */
+  readonly isolationLevel?: 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+}
+
+/** The defaults of {@link TransactionOptions}. */
+export const DEFAULT_TRANSACTION_OPTIONS = { timeout: 60_000, maxWait: 10_000 } as const;
+
+/** How the backend calls `$transaction` (an interactive transaction). */
+type InteractiveTransaction = <T>(fn: (tx: TransactionClient) => Promise<T>, options: object) => Promise<T>;
+
+/** A raw query on the client outside any transaction (a connection of its own from the pool). @internal */
+export function query<T = Record<string, unknown>[]>(prisma: PrismaClientLike, statement: Sql): Promise<T> {
+  return (prisma as unknown as TransactionClient).$queryRaw<T>(statement);
+}
+
+/** `error` as a {@link UnitOfWorkError}: prisma-uow's own as they are, others as a {@link DatabaseError}. @internal */
+export function databaseError(error: unknown, what: string, kind?: DatabaseErrorKind): UnitOfWorkError {
+  if (error instanceof UnitOfWorkError) return error;
+  const cause = error as { code?: unknown; message?: unknown };
+  const code = typeof cause?.code === 'string' ? ` [${cause.code}]` : '';
+  // Prisma's message ends with the database's; the lines before it show the calling code.
+  const message = typeof cause?.message === 'string' ? (cause.message.trim().split('\n').pop() ?? '').trim() : String(error);
+  return new DatabaseError(`${what} failed${code}: ${message}. Nothing was written.`, { cause: error, ...(kind ? { kind } : {}) });
+}
+
+/** Connections' own SQLite busy timeouts (ms), read once per client. */
+const sqliteBusyTimeouts = new WeakMap<object, number>();
+
+/**
+ * SQLite: lowers the connection's busy timeout to the transaction's budget when that is shorter
+ * (better-sqlite3 waits synchronously, so no timer could interrupt the wait). Returns how to
+ * put it back, or `undefined` when nothing was changed.
+ */
+async function boundSqliteWait(prisma: PrismaClientLike, tx: TransactionClient, session: TransactionSession): Promise<(() => Promise<void>) | undefined> {
+  let own = sqliteBusyTimeouts.get(prisma);
+  if (own === undefined) {
+    const [row] = await tx.$queryRaw<Record<string, unknown>[]>(sql`PRAGMA busy_timeout`);
+    own = Number(Object.values(row ?? {})[0] ?? 0);
+    sqliteBusyTimeouts.set(prisma, own);
+  }
+  const budget = session.budget();
+  if (own !== 0 && own <= budget) return undefined;
+  await tx.$queryRaw(sql`PRAGMA busy_timeout = ${raw(String(Math.floor(budget)))}`);
+  const restore = own;
+  return async () => void (await query(prisma, sql`PRAGMA busy_timeout = ${raw(String(restore))}`).catch(() => undefined));
+}
+
+/** PostgreSQL: cancels the transaction's running statement once its deadline has passed. */
+function watchdog(prisma: PrismaClientLike, session: TransactionSession): () => void {
+  // A little after the deadline: statements prisma-uow writes time out by themselves at it.
+  const timer = setTimeout(() => {
+    if (session.findable) query(prisma, cancelTransaction(session.beacon)).catch(() => undefined);
+  }, session.timeoutMs + 200);
+  timer.unref?.();
+  return () => clearTimeout(timer);
+}
+
+/** A `timeout` error for a SQLite transaction whose lock wait outlasted its budget. */
+function sqliteTimeout(error: UnitOfWorkError, session: TransactionSession): UnitOfWorkError {
+  if (!(error instanceof DatabaseError) || error.kind !== 'busy' || Date.now() < session.deadline - 50) return error;
+  return new DatabaseError(
+    `${error.message.replace(/\.$/, '')} The database stayed locked by another connection for the whole transaction timeout (${session.timeoutMs} ms).`,
+    { kind: 'timeout', cause: error, model: error.model, statement: error.statement },
+  );
+}
+
+/**
+ * Runs `body` in one interactive `prisma.$transaction` with the unit's transaction options and a
+ * {@link TransactionSession}, and turns failures into prisma-uow errors: a `DatabaseError`
+ * (nothing was written), or, when `COMMIT` itself failed, whatever the database says happened
+ * (see `settleUnclearCommit`). Returns the body's value once the transaction has committed.
+ *
+ * @internal
+ */
+export async function inTransaction<T>(
+  prisma: PrismaClientLike,
+  options: TransactionOptions,
+  provider: Provider,
+  body: (tx: TransactionClient, session: TransactionSession) => Promise<T>,
+): Promise<T> {
+  const { timeout = DEFAULT_TRANSACTION_OPTIONS.timeout, maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, isolationLevel } = options;
+  const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
+  let session: TransactionSession | undefined;
+  let finished: { value: T } | undefined;
+  let failed: { error: unknown } | undefined;
+  let restore: (() => Promise<void>) | undefined;
+  try {
+    return await transaction(
+      async (tx) => {
+        session = new TransactionSession(provider, timeout);
+        const stop = provider === 'postgresql' ? watchdog(prisma, session) : undefined;
+        try {
+          if (provider === 'sqlite') restore = await boundSqliteWait(prisma, tx, session).catch((e: unknown) => Promise.reject(databaseError(e, 'Setting the busy timeout')));
+          const value = await body(tx, session);
+          finished = { value };
+          return value;
+        } catch (error) {
+          failed = { error };
+          throw error;
+        } finally {
+          stop?.();
+        }
+      },
+      { timeout, maxWait, ...(isolationLevel ? { isolationLevel } : {}) },
+    );
+  } catch (error) {
+    // The body finished: Prisma was sending COMMIT when this failed.
+    if (finished && session) return settleUnclearCommit((statement) => query(prisma, statement), session, error, finished.value);
+    // The body failed (its errors are the unit's own, or the caller's): the transaction rolled back.
+    if (failed) throw session && provider === 'sqlite' && failed.error instanceof DatabaseError ? sqliteTimeout(failed.error, session) : failed.error;
+    // Prisma failed to start the transaction (no connection within maxWait, BEGIN failed).
+    throw databaseError(error, 'Starting the transaction');
+  } finally {
+    await restore?.();
+  }
+}
