@@ -10,7 +10,7 @@ import type { DeleteStep, FlushStep, InsertStep, UpdateStep } from './plan.js';
  * @module
  */
 
-/** The part of a Prisma model delegate the strategies use. @internal */
+/** The part of a Prisma model delegate the strategies use. */
 export interface ModelDelegate {
   create(args: { data: Row }): Promise<Row>;
   createManyAndReturn(args: { data: Row[] }): Promise<Row[]>;
@@ -19,7 +19,7 @@ export interface ModelDelegate {
   findMany(args: Row): Promise<Row[]>;
 }
 
-/** The part of a Prisma (transaction) client the strategies use. @internal */
+/** The part of a Prisma (transaction) client the strategies use. */
 export interface TransactionClient {
   $queryRaw<T = unknown>(query: TemplateStringsArray | object, ...values: unknown[]): Promise<T>;
   $executeRaw(query: TemplateStringsArray | object, ...values: unknown[]): Promise<number>;
