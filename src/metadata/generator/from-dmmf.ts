@@ -10,6 +10,7 @@ import type {
   ScalarKind,
   SchemaMetadata,
 } from '../types.js';
+import { versionField, type VersionFieldRule } from './version-field.js';
 
 const SCALARS = new Set<string>(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes']);
 const DATABASE_DEFAULTS = new Set(['autoincrement', 'dbgenerated', 'sequence']);
@@ -65,19 +66,7 @@ function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnu
   };
 }
 
-function versionField(model: DMMF.Model): string | undefined {
-  const marked = model.fields.find((f) => f.documentation?.split(/\s+/).includes('@version'));
-  if (marked) {
-    if (marked.type !== 'Int' && marked.type !== 'BigInt') {
-      throw new Error(`prisma-uow generator: ${model.name}.${marked.name} is marked @version but is ${marked.type}; use Int or BigInt`);
-    }
-    return marked.name;
-  }
-  const conventional = model.fields.find((f) => f.name === 'version' && f.kind === 'scalar' && f.type === 'Int' && !f.isList);
-  return conventional?.name;
-}
-
-function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): ModelMetadata {
+function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnum>, rule: VersionFieldRule): ModelMetadata {
   const scalars = model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
   const unsupported = model.fields.find((f) => f.kind === 'unsupported');
   if (unsupported) {
@@ -102,7 +91,7 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
         isOptional: fields.every((name) => byName.get(name)?.isRequired === false),
       };
     });
-  const version = versionField(model);
+  const version = versionField(model, rule);
   return {
     name: model.name,
     table: model.dbName ?? model.name,
@@ -118,7 +107,8 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
 
 /**
  * Turns Prisma's DMMF datamodel into the metadata the unit of work uses. Pure: the generator's
- * only job besides writing the result to a file.
+ * only job besides writing the result to a file. `options.versionField` says which fields are
+ * version fields (default `'convention'`, see {@link VersionFieldRule}).
  *
  * @example
  * ```ts
@@ -126,9 +116,13 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
  * metadata.models.Account?.primaryKey; // ['id']
  * ```
  */
-export function metadataFromDmmf(datamodel: DMMF.Datamodel, provider: Provider): SchemaMetadata {
+export function metadataFromDmmf(
+  datamodel: DMMF.Datamodel,
+  provider: Provider,
+  options: { readonly versionField?: VersionFieldRule } = {},
+): SchemaMetadata {
   const enums = new Map(datamodel.enums.map((e) => [e.name, e]));
   const models: Record<string, ModelMetadata> = {};
-  for (const model of datamodel.models) models[model.name] = toModel(model, enums);
+  for (const model of datamodel.models) models[model.name] = toModel(model, enums, options.versionField ?? 'convention');
   return { provider, models };
 }
