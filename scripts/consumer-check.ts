@@ -106,16 +106,20 @@ async function localPrebuilds(dir: string): Promise<void> {
   await writeFile(join(dir, '.prebuild-installrc'), `local-prebuilds=${prebuilds}\n`);
 }
 
-/** The offline machine's stand-in for Prisma's schema engine, when the consumer needs it. */
+/**
+ * The schema engine the consumer's Prisma CLI uses: the one the caller named in
+ * PRISMA_SCHEMA_ENGINE_BINARY, else this workplace's offline stand-in when the consumer has no
+ * native engine and ../shared exists, else Prisma's own (nothing set).
+ */
 function schemaEngineEnv(app: string): NodeJS.ProcessEnv {
-  if (process.env['PRISMA_SCHEMA_ENGINE_BINARY'] !== undefined) return {};
-  const shim = offlineSchemaEngine(app, repo);
-  if (!shim) {
-    log('Prisma schema engine: Prisma\'s own (no offline stand-in needed or available)');
+  const engine = process.env['PRISMA_SCHEMA_ENGINE_BINARY'] ?? offlineSchemaEngine(app, repo);
+  if (!engine) {
+    log("Prisma schema engine: Prisma's own (no offline stand-in needed or available)");
     return {};
   }
-  log(`Prisma schema engine: offline stand-in ${shim} (packages from ${repo}node_modules)`);
-  return { PRISMA_SCHEMA_ENGINE_BINARY: shim, SCHEMA_ENGINE_SHIM_ROOT: repo };
+  log(`Prisma schema engine: ${engine} (the offline stand-in resolves its packages from ${repo}node_modules)`);
+  // The stand-in loads @prisma/schema-engine-wasm and the adapters from there; a native engine ignores it.
+  return { PRISMA_SCHEMA_ENGINE_BINARY: engine, SCHEMA_ENGINE_SHIM_ROOT: process.env['SCHEMA_ENGINE_SHIM_ROOT'] ?? repo };
 }
 
 async function postgresReachable(): Promise<string | undefined> {
