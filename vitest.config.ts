@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // `import ... from 'prisma-uow'` runs the TypeScript sources (package.json's "prisma-uow-source"
-  // export condition), as `tsc` (customConditions) and the npm scripts (`tsx --conditions`) do.
-  // The other conditions are Vite's defaults for server code.
-  ssr: { resolve: { conditions: ['prisma-uow-source', 'module', 'node', 'development|production'] } },
+  // `import ... from 'prisma-uow'` runs the TypeScript sources: tsconfig.json's `paths` maps it
+  // to src/index.ts, as for tsc and tsx.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
