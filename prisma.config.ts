@@ -1,21 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import 'dotenv/config';
 import { defineConfig } from 'prisma/config';
+import { useOfflineSchemaEngine } from './scripts/offline-schema-engine.js';
 
-/**
- * Offline machines cannot download Prisma's native schema engine. When `npm install` did not bring
- * one and the variable is unset, use the WebAssembly stand-in that such machines provide in
- * `../shared/prisma-offline` (see README, "Offline machines"). Connected machines are untouched.
- */
-function offlineSchemaEngine(): string | undefined {
-  const enginesDir = resolve('node_modules/@prisma/engines');
-  const hasNative = existsSync(enginesDir) && readdirSync(enginesDir).some((f) => f.startsWith('schema-engine'));
-  const shim = resolve('../shared/prisma-offline/schema-engine-shim.mjs');
-  return !hasNative && existsSync(shim) ? shim : undefined;
-}
-
-process.env['PRISMA_SCHEMA_ENGINE_BINARY'] ??= offlineSchemaEngine();
+// Offline development machines only: use the WebAssembly schema engine in ../shared when no
+// native engine was installed (see README, "Offline machines"). Elsewhere nothing changes.
+useOfflineSchemaEngine(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',

@@ -13,7 +13,9 @@
  *   number; such a partial run writes only `bench/results/partial.md`, never `latest.*`.
  *
  * Each system runs in its own Node process, on its own fresh database, in turns with the SQL
- * baseline (see `forkedDatabase` and `measureInterleaved`).
+ * baseline (see `forkedDatabase` and `measureInterleaved`). MikroORM is the benchmark's own
+ * dependency (bench/package.json): a run that includes it installs it into bench/node_modules
+ * first, once (bench/dependencies.ts).
  *
  * @example
  * ```sh
@@ -32,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { prepareTestSchemas } from '../test/prisma/prepare.js';
 import type { BackendName } from '../test/support/databases.js';
 import { renderSvg } from './chart.js';
+import { ensureBenchDependencies } from './dependencies.js';
 import { measureInterleaved, summarize, type Measurement, type MeasureOptions } from './measure.js';
 import { renderMarkdown } from './report.js';
 import type { DatabaseResults, FlushResult, Machine, RunResults } from './results-model.js';
@@ -254,6 +257,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const args = process.argv.slice(2).join(' ');
   const command = process.env['npm_lifecycle_event'] === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `tsx bench/run.ts ${args}`.trim();
+  if (systems.some((s) => s.id === 'mikro-orm')) ensureBenchDependencies(log);
   await useBenchPostgres();
   for (const r of await prepareTestSchemas()) {
     if (r.error) throw new Error(`test schema for ${r.provider} could not be prepared: ${r.error}`);

@@ -12,7 +12,7 @@ import type { TransactionSession } from './session.js';
  * @module
  */
 
-/** The part of a Prisma model delegate the strategies use. @internal */
+/** The part of a Prisma model delegate the strategies use. */
 export interface ModelDelegate {
   create(args: { data: Row }): Promise<Row>;
   createManyAndReturn(args: { data: Row[] }): Promise<Row[]>;
@@ -21,7 +21,7 @@ export interface ModelDelegate {
   findMany(args: Row): Promise<Row[]>;
 }
 
-/** The part of a Prisma (transaction) client the strategies use. @internal */
+/** The part of a Prisma (transaction) client the strategies use. */
 export interface TransactionClient {
   $queryRaw<T = unknown>(query: TemplateStringsArray | object, ...values: unknown[]): Promise<T>;
   $executeRaw(query: TemplateStringsArray | object, ...values: unknown[]): Promise<number>;

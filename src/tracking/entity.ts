@@ -29,7 +29,7 @@ enablePatches();
  */
 const immer = new Immer({ autoFreeze: false });
 
-/** @internal */
+/** A row's values by field name (used by other modules' declarations, so not stripped). */
 export type Row = Record<string, unknown>;
 
 /** Lifecycle of a tracked object within its unit. */

@@ -19,10 +19,15 @@ export interface ModelTypes {
   where: object;
   /** Names of the primary-key fields. */
   key: string;
-  /** Fields an insert must give. */
+  /** Fields an insert must give (foreign keys of required relations are in `requiredRefs`). */
   required: string;
   /** Relation field name → referenced model, for relations whose foreign key is on this model. */
   refs: Record<string, string>;
+  /**
+   * Required relations: relation field name → the foreign-key fields an insert must give when
+   * it does not give the related object.
+   */
+  requiredRefs: Record<string, string>;
 }
 
 /** The generated `Models` type: model name → {@link ModelTypes}. */
@@ -60,14 +65,46 @@ export type EntityOf<M extends ModelMap, N extends keyof M, C> = N extends keyof
     : Entity<M, N>
   : Entity<M, N>;
 
-/** What `add` takes: required fields, optional others, and relation links to tracked objects. */
+/** The tracked object a relation `R` of model `N` links to. */
+type RefTarget<M extends ModelMap, N extends keyof M, R> = R extends keyof M[N]['refs']
+  ? M[N]['refs'][R] extends keyof M
+    ? Entity<M, M[N]['refs'][R]>
+    : never
+  : never;
+
+/** A required relation `R` on insert: the related tracked object, or its foreign-key value(s). */
+type RequiredRef<M extends ModelMap, N extends keyof M, R extends keyof M[N]['requiredRefs']> =
+  | { [K in R]: RefTarget<M, N, K> }
+  | { [K in M[N]['requiredRefs'][R] & keyof M[N]['row']]: InputValue<M[N]['row'][K]> };
+
+/** `{ v: A } | { v: B }` → `{ v: A } & { v: B }` (each member boxed, so unions inside stay unions). */
+type IntersectBoxes<U> = (U extends unknown ? (box: U) => void : never) extends (box: infer I) => void ? I : never;
+
+/** Every required relation of `N`, each given one way or the other (`unknown` when there is none). */
+type RequiredRefs<M extends ModelMap, N extends keyof M> = [keyof M[N]['requiredRefs']] extends [never]
+  ? unknown
+  : IntersectBoxes<{ [R in keyof M[N]['requiredRefs']]: { ref: RequiredRef<M, N, R> } }[keyof M[N]['requiredRefs']]> extends { ref: infer T }
+    ? T
+    : never;
+
+/**
+ * What `add` takes: the required fields, optional others, relation links to tracked objects,
+ * and every required relation, as the related tracked object or as its foreign-key value(s).
+ *
+ * @example
+ * ```ts
+ * uow.account.add({ owner: user, balance: 10 }); // the related object (new ones too)
+ * uow.account.add({ ownerId: 1, balance: 10 });  // or its foreign key
+ * uow.account.add({ balance: 10 });              // type error: Account.owner is required
+ * ```
+ */
 export type AddInput<M extends ModelMap, N extends keyof M> = {
   [K in M[N]['required'] & keyof M[N]['row']]: InputValue<M[N]['row'][K]>;
 } & {
   [K in Exclude<keyof M[N]['row'], M[N]['required']>]?: InputValue<M[N]['row'][K]>;
 } & {
-  [R in keyof M[N]['refs']]?: M[N]['refs'][R] extends keyof M ? Entity<M, M[N]['refs'][R]> : never;
-};
+  [R in keyof M[N]['refs']]?: RefTarget<M, N, R>;
+} & RequiredRefs<M, N>;
 
 /** `findMany` arguments without `select`/`include`/`omit` (tracked objects are whole rows) and `cursor` (use `where` + `orderBy` + `take`). */
 export type FindArgs<T extends ModelTypes> = Omit<T['findMany'], 'select' | 'include' | 'omit' | 'cursor'>;

@@ -71,7 +71,7 @@ interface Gadget {
   token: string | null;
 }
 type GadgetModels = {
-  Gadget: { row: Gadget; findMany: object; where: object; key: 'id'; required: 'name'; refs: {} };
+  Gadget: { row: Gadget; findMany: object; where: object; key: 'id'; required: 'name'; refs: {}; requiredRefs: {} };
 };
 const gadgetSchema = defineSchema<GadgetModels>(gadgetMetadata);
 

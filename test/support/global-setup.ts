@@ -1,10 +1,13 @@
+import { prepareDemoClient } from '../prisma/demo-client.js';
 import { prepareTestSchemas } from '../prisma/prepare.js';
 
 /**
- * Vitest global setup: composes and generates the test schemas (cached by an input hash).
+ * Vitest global setup: generates the demo client and composes and generates the test schemas
+ * (each cached by an input hash).
  * With `CI=true`, a missing PostgreSQL DDL fails the run instead of skipping PostgreSQL suites.
  */
 export default async function setup(): Promise<void> {
+  await prepareDemoClient();
   for (const result of await prepareTestSchemas()) {
     if (!result.error) continue;
     const message = `${result.provider} DDL not generated: ${result.error.split('\n')[0]}`;

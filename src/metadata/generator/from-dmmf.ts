@@ -11,6 +11,7 @@ import type {
   ScalarKind,
   SchemaMetadata,
 } from '../types.js';
+import { versionField, type VersionFieldRule } from './version-field.js';
 
 const SCALARS = new Set<string>(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes']);
 const DATABASE_DEFAULTS = new Set(['autoincrement', 'dbgenerated', 'sequence']);
@@ -78,19 +79,7 @@ function referentialAction(declared: string | undefined, fallback: ReferentialAc
   return declared as ReferentialAction;
 }
 
-function versionField(model: DMMF.Model): string | undefined {
-  const marked = model.fields.find((f) => f.documentation?.split(/\s+/).includes('@version'));
-  if (marked) {
-    if (marked.type !== 'Int' && marked.type !== 'BigInt') {
-      throw new Error(`prisma-uow generator: ${model.name}.${marked.name} is marked @version but is ${marked.type}; use Int or BigInt`);
-    }
-    return marked.name;
-  }
-  const conventional = model.fields.find((f) => f.name === 'version' && f.kind === 'scalar' && f.type === 'Int' && !f.isList);
-  return conventional?.name;
-}
-
-function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): ModelMetadata {
+function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnum>, rule: VersionFieldRule): ModelMetadata {
   const scalars = model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
   const unsupported = model.fields.find((f) => f.kind === 'unsupported');
   if (unsupported) {
@@ -119,7 +108,7 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
         onUpdate: referentialAction(f.relationOnUpdate, 'Cascade', where),
       };
     });
-  const version = versionField(model);
+  const version = versionField(model, rule);
   return {
     name: model.name,
     table: model.dbName ?? model.name,
@@ -135,7 +124,8 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
 
 /**
  * Turns Prisma's DMMF datamodel into the metadata the unit of work uses. Pure: the generator's
- * only job besides writing the result to a file.
+ * only job besides writing the result to a file. `options.versionField` says which fields are
+ * version fields (default `'convention'`, see {@link VersionFieldRule}).
  *
  * @example
  * ```ts
@@ -143,9 +133,13 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
  * metadata.models.Account?.primaryKey; // ['id']
  * ```
  */
-export function metadataFromDmmf(datamodel: DMMF.Datamodel, provider: Provider): SchemaMetadata {
+export function metadataFromDmmf(
+  datamodel: DMMF.Datamodel,
+  provider: Provider,
+  options: { readonly versionField?: VersionFieldRule } = {},
+): SchemaMetadata {
   const enums = new Map(datamodel.enums.map((e) => [e.name, e]));
   const models: Record<string, ModelMetadata> = {};
-  for (const model of datamodel.models) models[model.name] = toModel(model, enums);
+  for (const model of datamodel.models) models[model.name] = toModel(model, enums, options.versionField ?? 'convention');
   return { provider, models };
 }
