@@ -12,8 +12,6 @@ import type { TransactionClient } from './strategy.js';
  * bound and the identity request themselves ({@link TransactionSession.statement}); before a
  * statement Prisma writes, {@link TransactionSession.prepare} sends one small statement when
  * nothing has done so yet.
- *
- * @internal
  */
 export class TransactionSession {
   /** PostgreSQL: `txid_current()` of the transaction, once a statement returned it. */

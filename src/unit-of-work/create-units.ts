@@ -3,7 +3,8 @@ import { loggingStrategy, type FlushLogEntry } from '../flush/strategies/logging
 import type { FlushStrategy } from '../flush/strategy.js';
 import type { FlushStrategyName } from '../flush/strategy.js';
 import type { UnitHooks } from './hooks.js';
-import { PrismaBackend, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
+import { PrismaBackend, type PrismaClientLike, type TransactionOptions } from './prisma-backend.js';
+import { inTransaction } from './prisma-transaction.js';
 import type { ClassMap, ModelMap, Schema } from './types.js';
 import type { RepositoryFactories, UnitOptions } from './unit-types.js';
 import { Units } from './units.js';

@@ -9,7 +9,7 @@ import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 
-export { DEFAULT_TRANSACTION_OPTIONS, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
+export { DEFAULT_TRANSACTION_OPTIONS, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 
 /** The open transaction an interactive unit's backend is bound to. @internal */
 export interface OpenTransaction {
