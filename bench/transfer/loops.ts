@@ -3,7 +3,8 @@
  * (no think time, no yield between transfers, as a saturated service), for a warm-up and then
  * a measured window. Transfers started before the window ends are finished and counted, so the
  * window's length is taken from its start to its last transfer's end. Latency is per transfer,
- * retries included.
+ * retries included. A transfer stuck until the window closes (a starving loop) therefore shows
+ * in p99 and in `latencyInWindowMs`, which leaves it out.
  *
  * Each loop draws its transfers from its own seeded sequence (random sender, a different
  * receiver, 1.00–50.00), so every system of a round gets the same requests.
@@ -36,6 +37,11 @@ export interface LoopStats {
   failures: Record<string, number>;
   retries: number;
   latenciesMs: number[];
+  /**
+   * Summed latency of the finished transfers that also ended inside the window: with
+   * `C × window`, the issue's fairness measure (see results.ts).
+   */
+  latencyInWindowMs: number;
   perLoop: number[];
   totalCommitted: number;
 }
@@ -85,6 +91,7 @@ export async function runLoops(transfer: (request: TransferRequest) => Promise<T
     failures: {},
     retries: 0,
     latenciesMs: [],
+    latencyInWindowMs: 0,
     perLoop: Array.from({ length: plan.concurrency }, () => 0),
     totalCommitted: 0,
   };
@@ -115,6 +122,7 @@ export async function runLoops(transfer: (request: TransferRequest) => Promise<T
         }
         stats.retries += outcome.retries;
         stats.latenciesMs.push(ended - started);
+        if (ended <= until) stats.latencyInWindowMs += ended - started;
         if (outcome.refused) stats.refused++;
         else {
           stats.committed++;

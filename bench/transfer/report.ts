@@ -39,7 +39,8 @@ function summaryTable(points: readonly Point[]): string {
       const p = points.find((x) => x.system === system && x.contention === c.contention && x.concurrency === c.concurrency);
       if (!p) return '';
       if (p.committedPerSecond === undefined) return invariantCell(p);
-      const flag = p.invariantsHold && p.failed === 0 ? '' : ' ⚠';
+      const starving = p.provider === 'sqlite' && p.concurrency > 1 && p.fairness !== undefined && p.fairness < 0.8;
+      const flag = p.invariantsHold && p.failed === 0 && !starving ? '' : ' ⚠';
       return `${num(p.committedPerSecond)} · ${ms(p.p50Ms)}/${ms(p.p99Ms)}${flag}`;
     });
     lines.push(`| ${label} | ${cells.join(' | ')} |`);
@@ -105,7 +106,7 @@ export function renderTransferMarkdown(results: TransferResults): string {
   for (const provider of ['postgresql', 'sqlite'] as const) {
     const points = pointsOf(results, provider);
     if (points.length === 0) continue;
-    out.push('', `## ${results.versions[provider] ?? provider}`, '', 'Committed transfers/s · p50/p99 ms (⚠: failures or broken invariants, see below):', '', summaryTable(points));
+    out.push('', `## ${results.versions[provider] ?? provider}`, '', 'Committed transfers/s · p50/p99 ms (⚠: failed transfers, broken invariants or, on SQLite, starving loops; see below):', '', summaryTable(points));
     for (const contention of ['low', 'high'] as const) {
       const here = points.filter((p) => p.contention === contention);
       if (here.length === 0) continue;
@@ -114,8 +115,10 @@ export function renderTransferMarkdown(results: TransferResults): string {
     if (provider === 'sqlite') {
       out.push(
         '',
-        'Fairness: throughput × mean latency ÷ C is ≈ 1 when every in-flight transfer progresses (Little\'s law); below 0.8 (bold) some loops starve. ' +
-          'The longest event-loop stall is how long timers (retry backoff) and I/O waited for a turn.',
+        'Fairness: throughput × mean latency ÷ C over the transfers that ended inside the window is ≈ 1 when every in-flight transfer progresses ' +
+          "(Little's law); below 0.8 (bold) some loops starve. The longest event-loop stall is how long timers (retry backoff) and I/O of the " +
+          'process waited for a turn inside the window: with better-sqlite3 every call completes synchronously, so a system that never waits on ' +
+          'a timer or I/O keeps the event loop busy for the whole window.',
       );
     }
   }

@@ -7,9 +7,10 @@
  * - p50 / p99 / mean: latency of a transfer, retries included;
  * - retries, statements (BEGIN / COMMIT / ROLLBACK included) and client CPU per transfer:
  *   divided by the finished transfers (committed + refused), all counted in the window;
- * - fairness: finished/s × mean latency ÷ C. By Little's law the loops keep C transfers in
- *   flight, so when every transfer's latency is counted this is ≈ 1; transfers stuck for the
- *   whole window barely show among the finished ones, so starvation drives it towards 1/C.
+ * - fairness, the issue's measure: throughput × mean latency ÷ C over the transfers that
+ *   finished inside the window, i.e. their summed latency ÷ (C × window): the share of the
+ *   loops' time spent on transfers that got done. ≈ 1 when every loop progresses (Little's law);
+ *   a loop stuck for the whole window adds nothing, so starvation drives it towards 1/C.
  *
  * @example
  * ```ts
@@ -91,7 +92,7 @@ function figures(r: WorkerResult, concurrency: number) {
     statements: per(r.statements.transaction + r.statements.other),
     transaction: per(r.statements.transaction),
     cpu: per(r.cpuMs),
-    fairness: r.latency && seconds > 0 ? ((finished / seconds) * (r.latency.mean / 1000)) / concurrency : Number.NaN,
+    fairness: r.windowMs > 0 ? r.latencyInWindowMs / (r.windowMs * concurrency) : Number.NaN,
   };
 }
 

@@ -111,6 +111,10 @@ export interface WorkerResult {
   /** User + system CPU of the worker process over the measured window. */
   readonly cpuMs: number;
   readonly latency: Latency | undefined;
+  /** Planned length of the measured window (`seconds`), in ms. */
+  readonly windowMs: number;
+  /** Summed latency of the committed or refused transfers that ended inside the window. */
+  readonly latencyInWindowMs: number;
   /** Committed transfers per in-flight loop in the measured window. */
   readonly perLoop: readonly number[];
   /** Committed transfers including the warm-up (what the ledger must hold). */
