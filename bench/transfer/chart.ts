@@ -1,7 +1,8 @@
 /**
  * The chart of a transfer benchmark run as a standalone SVG, in the flush chart's style
- * (bench/chart.ts): one panel per database and contention level, committed transfers/s (median)
- * against C, one line per system. A point whose run failed or broke an invariant is drawn as "×".
+ * (bench/chart.ts): one panel per database and contention level, committed transfers/s (median,
+ * logarithmic axis: the driver floor is 10–30× the rest on SQLite) against C, one line per
+ * system. A point whose run failed or broke an invariant is drawn as "×".
  *
  * @example
  * ```ts
@@ -18,10 +19,12 @@ const PANEL_H = 280;
 const MARGIN = { left: 64, right: 24, top: 40, bottom: 40 };
 const LEGEND_H = 72;
 
-/** A round axis maximum: 1, 2 or 5 × 10^k at or above `v`. */
-function niceMax(v: number): number {
-  const p = Math.pow(10, Math.floor(Math.log10(Math.max(1, v))));
-  return [1, 2, 5, 10].map((m) => m * p).find((x) => x >= v) ?? 10 * p;
+/** The decades around `values` (at least one decade wide). */
+function decades(values: readonly number[]): { lo: number; hi: number } {
+  const positive = values.filter((v) => v > 0);
+  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...positive, 10))));
+  const hi = Math.pow(10, Math.max(Math.log10(lo) + 1, Math.ceil(Math.log10(Math.max(...positive, 1)))));
+  return { lo, hi };
 }
 
 /** The chart as SVG text. */
@@ -38,8 +41,8 @@ export function renderTransferSvg(results: TransferResults): string {
     `<text x="8" y="16" font-size="13" font-weight="bold">prisma-uow transfer workload: committed transfers/s vs in-flight transfers C, ${esc(results.startedAt.slice(0, 10))}, ${esc(results.machine.cpu)} ×${results.machine.cores}</text>`,
   ];
   systems.forEach(([, label], i) => {
-    const x = 8 + (i % 3) * 280;
-    const y = 28 + Math.floor(i / 3) * 16;
+    const x = 8 + (i % 2) * 420;
+    const y = 28 + Math.floor(i / 2) * 16;
     out.push(`<rect x="${x}" y="${y}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${x + 14}" y="${y + 9}">${esc(label)}</text>`);
   });
   const plotW = PANEL_W - MARGIN.left - MARGIN.right;
@@ -49,15 +52,18 @@ export function renderTransferSvg(results: TransferResults): string {
       const points = results.points.filter((p) => p.provider === provider && p.contention === contention);
       if (points.length === 0) return;
       const cs = [...new Set(points.map((p) => p.concurrency))].sort((a, b) => a - b);
-      const top = niceMax(Math.max(...points.map((p) => p.committedPerSecond ?? 0)));
+      const { lo, hi } = decades(points.map((p) => p.committedPerSecond ?? 0));
       const xOf = (c: number) => MARGIN.left + (cs.length === 1 ? plotW / 2 : (plotW * cs.indexOf(c)) / (cs.length - 1));
-      const yOf = (v: number) => MARGIN.top + plotH * (1 - v / top);
+      const yOf = (v: number) => MARGIN.top + plotH * (1 - (Math.log10(Math.max(lo, v)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
       out.push(`<g transform="translate(${col * PANEL_W},${LEGEND_H + row * PANEL_H})">`);
-      out.push(`<text x="${MARGIN.left}" y="20" font-weight="bold">${esc(results.versions[provider] ?? provider)}, ${contention.toUpperCase()} contention</text>`);
-      for (let i = 0; i <= 4; i++) {
-        const y = yOf((top * i) / 4).toFixed(1);
-        out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
-        out.push(`<text x="${MARGIN.left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${((top * i) / 4).toLocaleString('en-US')}/s</text>`);
+      out.push(`<text x="${MARGIN.left}" y="20" font-weight="bold">${esc((results.versions[provider] ?? provider).split(' (')[0]!)}, ${contention.toUpperCase()} contention</text>`);
+      for (let d = lo; d <= hi * 1.0001; d *= 10) {
+        for (const m of [1, 2, 5]) {
+          if (d * m > hi * 1.0001) break;
+          const y = yOf(d * m).toFixed(1);
+          out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
+          out.push(`<text x="${MARGIN.left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${(d * m).toLocaleString('en-US')}/s</text>`);
+        }
       }
       for (const c of cs) out.push(`<text x="${xOf(c).toFixed(1)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle">C = ${c}</text>`);
       systems.forEach(([system, label], i) => {

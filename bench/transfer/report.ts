@@ -80,7 +80,14 @@ function problems(results: TransferResults): string {
   for (const p of results.points) {
     const where = `${p.provider}, ${LOAD[p.contention]}, C=${p.concurrency}, ${p.label}`;
     for (const problem of p.problems) lines.push(`- **${where}**: ${problem}`);
-    for (const [failure, count] of Object.entries(p.failures)) lines.push(`- ${where}: ${count} × failed: \`${failure}\``);
+    // Failures grouped by error name, with one message as an example.
+    const byName = new Map<string, { count: number; example: string }>();
+    for (const [failure, count] of Object.entries(p.failures)) {
+      const name = failure.split(':')[0]!;
+      const seen = byName.get(name);
+      byName.set(name, { count: (seen?.count ?? 0) + count, example: seen?.example ?? failure });
+    }
+    for (const { count, example } of byName.values()) lines.push(`- ${where}: ${count} transfers failed, e.g. \`${example}\``);
   }
   return lines.length === 0 ? 'None: every run finished, no transfer failed, every invariant held after every run.' : lines.join('\n');
 }
