@@ -11,14 +11,14 @@
  */
 import type { RunResults } from './results-model.js';
 
-const COLORS = ['#222222', '#d62728', '#ff7f0e', '#2ca02c', '#1f77b4', '#9467bd', '#8c564b', '#e377c2'];
+export const COLORS = ['#222222', '#d62728', '#ff7f0e', '#2ca02c', '#1f77b4', '#9467bd', '#8c564b', '#e377c2'];
 
 const PANEL_W = 420;
 const PANEL_H = 280;
 const MARGIN = { left: 64, right: 16, top: 40, bottom: 40 };
 const LEGEND_H = 56;
 
-function esc(text: string): string {
+export function esc(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 

@@ -34,7 +34,7 @@ import { StatementCounter } from './statement-counter.js';
 import type { System } from './systems.js';
 
 /** The version of MikroORM this system was written against (the installed packages are pinned to it). */
-const MIKRO_ORM_VERSION = '6.6.16';
+export const MIKRO_ORM_VERSION = '6.6.16';
 
 interface AccountEntity {
   id: number;
@@ -54,18 +54,18 @@ interface LedgerEntryEntity {
   createdAt: Opt<Date>;
 }
 
-interface Entities {
+export interface Entities {
   account: EntitySchema<AccountEntity>;
   ledgerEntry: EntitySchema<LedgerEntryEntity>;
 }
 
-type Core = typeof import('@mikro-orm/core');
+export type Core = typeof import('@mikro-orm/core');
 
 /**
  * New schema objects for each MikroORM instance: discovery initialises them (and the classes
  * MikroORM generates for them) for one platform, so they are not shared between instances.
  */
-function entities({ EntitySchema }: Core): Entities {
+export function entities({ EntitySchema }: Core): Entities {
   const account = new EntitySchema<AccountEntity>({
     name: 'Account',
     tableName: 'Account',
@@ -96,7 +96,7 @@ function entities({ EntitySchema }: Core): Entities {
  * the BEGIN / COMMIT / ROLLBACK (and savepoint) statements of its transactions, whatever the
  * debug mode; `isEnabled` answers false so that no SQL is formatted for logging.
  */
-class CountingLogger implements Logger {
+export class CountingLogger implements Logger {
   constructor(private readonly counter: StatementCounter) {}
   log(namespace: string, message: string, context?: LogContext): void {
     if (context?.level === 'error') process.stderr.write(`[mikro-orm ${namespace}] ${message}\n`);

@@ -4,6 +4,9 @@
  * clean objects, memory). Prints the markdown report and writes `bench/results/flush-<date>.md`,
  * `bench/results/latest.md`, `bench/results/latest.json` and `bench/results/latest.svg`.
  *
+ * `npm run bench -- --workload transfer [flags]` runs the transfer workload instead (its flags:
+ * bench/transfer/main.ts).
+ *
  * Flags:
  * - `--n 100,1000`: the row counts (default 100,1000,10000).
  * - `--quick`: N = 100,1000 and smaller tracking tables (10x fewer rows).
@@ -49,7 +52,15 @@ const MORE_RUNS = { maxRuns: 21, budgetMs: 4_000 };
 /** A measurement stops (reported as skipped) after one run longer than this. */
 const SKIP_AFTER_MS = 60_000;
 
+/** `--workload flush` (default) or `--workload transfer`; the rest of the arguments go to it. */
+const argv = process.argv.slice(2);
+const workloadAt = argv.findIndex((a) => a === '--workload' || a.startsWith('--workload='));
+const workload = workloadAt < 0 ? 'flush' : argv[workloadAt]!.includes('=') ? argv[workloadAt]!.split('=')[1] : argv[workloadAt + 1];
+if (workloadAt >= 0) argv.splice(workloadAt, argv[workloadAt]!.includes('=') ? 1 : 2);
+if (workload !== 'flush' && workload !== 'transfer') throw new Error(`--workload takes flush or transfer, got ${workload}`);
+
 const { values: flags } = parseArgs({
+  args: workload === 'flush' ? argv : [],
   options: {
     n: { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -294,4 +305,9 @@ async function main(): Promise<void> {
   log(`wrote bench/results/flush-${date}.md, latest.md, latest.svg, latest.json in ${(results.durationMs / 1000).toFixed(0)} s`);
 }
 
-await main();
+if (workload === 'transfer') {
+  // The transfer workload's MikroORM system loads MikroORM from bench/node_modules.
+  ensureBenchDependencies(log);
+  await (await import('./transfer/main.js')).runTransferBenchmark(argv);
+}
+else await main();
