@@ -72,6 +72,8 @@ export interface TransferSystem {
   readonly label: string;
   /** The databases it runs on (e.g. locking reads need PostgreSQL). */
   readonly databases: readonly Provider[];
+  /** It imports packages of bench/package.json (installed by `npm run bench`, not by the root install). */
+  readonly usesBenchDependencies?: boolean;
   open(context: SystemContext): Promise<OpenSystem>;
 }
 

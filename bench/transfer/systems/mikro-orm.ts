@@ -65,6 +65,7 @@ export const MIKRO_ORM_SYSTEM: TransferSystem = {
   id: 'mikro-orm',
   label: `MikroORM ${MIKRO_ORM_VERSION} em.transactional + PESSIMISTIC_WRITE`,
   databases: ['postgresql', 'sqlite'],
+  usesBenchDependencies: true,
   async open(context) {
     const core = await import('@mikro-orm/core');
     const { account, ledgerEntry } = entities(core);
