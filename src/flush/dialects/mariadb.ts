@@ -1,8 +1,8 @@
-import { raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
-import { fieldOf, type SqlDialect, type WriteStatement } from './dialect.js';
+import { chunk, fieldOf, type SqlDialect, type WriteStatement } from './dialect.js';
 import { jsonTableType, jsonTableValue, mariadbJsonRows, sameValueSql } from './mariadb-json.js';
 
 /**
@@ -21,10 +21,14 @@ import { jsonTableType, jsonTableValue, mariadbJsonRows, sameValueSql } from './
  * so two commits touching the same rows wait for each other instead of deadlocking. MariaDB
  * has no `UPDATE ... RETURNING`, and its row count (the matched rows, with the check) is the
  * concurrency check: when it is short, one more query in the same transaction lists the rows
- * that now hold what this statement wrote (new values and version + 1), or, for a DELETE, the
- * rows that are gone. A row another transaction set to exactly those values cannot be told
+ * that now hold what this statement wrote (new values and version + 1). A row another transaction set to exactly those values cannot be told
  * from one this statement wrote; when such rows make the list longer than the row count,
  * every row of the statement is named (see `approximate` in `dialect.ts`).
+ *
+ * A DELETE names the rows it removed exactly with `RETURNING` (single-table only on MariaDB,
+ * whose `IN (SELECT ... FROM JSON_TABLE(...))` would run as a dependent subquery), so its keys
+ * (and versions) are bound as row constructors, `WHERE (`id`, `version`) IN ((?, ?), ...)`,
+ * in chunks of at most 65,535 placeholders; the range scan locks them in key order.
  *
  * Inserts are `INSERT ... SELECT ... FROM JSON_TABLE(...) ORDER BY i RETURNING` the generated
  * columns (MariaDB 10.5+). Statements are split only where the JSON would pass
@@ -36,6 +40,14 @@ import { jsonTableType, jsonTableValue, mariadbJsonRows, sameValueSql } from './
 
 /** Most bytes of JSON one statement carries: half of MariaDB's default `max_allowed_packet` (16 MiB). */
 export const MARIADB_MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+/** Most placeholders MariaDB takes in one statement. */
+export const MARIADB_MAX_PARAMETERS = 65_535;
+
+/** A key or version value bound as a parameter (Prisma binds Dates and bytes natively). */
+function bound(_field: FieldMetadata, value: unknown): unknown {
+  return value === undefined ? null : value;
+}
 
 /** A backquoted identifier. Names come from the schema, never from values. */
 export function mariadbQuote(name: string): string {
@@ -137,26 +149,18 @@ export const mariadbDialect: SqlDialect = {
     }));
   },
   deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
-    const keys = keyColumns(model);
+    const fields = model.primaryKey.map((name) => fieldOf(model, name));
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
-    const columns = [...keys, ...(version ? [{ alias: 'v', field: version }] : [])];
-    const on = [keyJoin(keys)];
-    if (version) on.push(`t.${mariadbQuote(version.column)} = d.v`);
-    const rows = step.rows.map((r) => [...keys.map((k) => r.key[k.field.name]), ...(version ? [r.version] : [])]);
-    const firstKey = mariadbQuote(keys[0]!.field.column);
-    return jsonChunks(
-      columns.map((c) => c.field),
-      rows,
-    ).map((part) => ({
-      kind: 'count',
-      first: part.first,
-      rows: part.rows,
-      approximate: true,
-      sql: sql`DELETE t FROM ${raw(table(model))} AS t JOIN ${jsonTable(columns, part.json)} AS d ON ${raw(on.join(' AND '))}`,
-      // After a short count: the rows that are gone (this statement's, or already gone before it).
-      written: sql`SELECT d.i AS \`row\` FROM ${jsonTable(columns, part.json)} AS d LEFT JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE t.${raw(
-        firstKey,
-      )} IS NULL`,
+    if (version) fields.push(version);
+    const target = fields.map((f) => mariadbQuote(f.column)).join(', ');
+    const back = model.primaryKey.map((name) => `${mariadbQuote(fieldOf(model, name).column)} AS ${mariadbQuote(name)}`).join(', ');
+    const rows = step.rows.map((r) => [...model.primaryKey.map((name) => bound(fieldOf(model, name), r.key[name])), ...(version ? [r.version] : [])]);
+    return chunk(rows, Math.floor(MARIADB_MAX_PARAMETERS / fields.length)).map((part) => ({
+      kind: 'keys',
+      sql: sql`DELETE FROM ${raw(table(model))} WHERE (${raw(target)}) IN (${join(
+        part.map((row) => sql`(${join(row, ', ')})`),
+        ', ',
+      )}) RETURNING ${raw(back)}`,
     }));
   },
 };
