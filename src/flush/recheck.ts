@@ -99,3 +99,35 @@ export async function equalInValue(step: UpdateStep, model: ModelMetadata, faile
     return now !== undefined && fields.every((field) => valuesEqual(field, now[field.name], row.original[field.name]));
   });
 }
+
+/**
+ * MariaDB/MySQL with a strategy whose writes are Prisma Client calls (`grouped`, `per-row`): the
+ * `original` check Prisma sends compares text in the column's collation (`utf8mb4_unicode_ci`
+ * takes 'abc' for 'ABC' and ignores trailing spaces), so a change of case by another writer would
+ * go unnoticed. Before such a step, its rows are read locked (see {@link transactionReader}) and
+ * compared by value; rows changed since they were loaded are conflicts, the others are written
+ * (locked, they cannot change before the write). Steps without text-like checked fields, and the
+ * `bulk` strategy (whose statement compares bytes), need nothing.
+ *
+ * @example
+ * ```ts
+ * const { changed, unchanged } = await changedSinceLoaded(step, model, transactionReader(tx, 'mysql'));
+ * ```
+ */
+export async function changedSinceLoaded(step: UpdateStep, model: ModelMetadata, read: RowReader): Promise<{ changed: UpdateRow[]; unchanged: UpdateRow[] }> {
+  const fields = step.checked.map((name) => fieldOf(model, name));
+  const current = new Map((await read(model, step.rows.map((row) => row.key), step.checked)).map((row) => [identityOf(model, row), row]));
+  const changed: UpdateRow[] = [];
+  const unchanged: UpdateRow[] = [];
+  for (const row of step.rows) {
+    const now = current.get(identityOf(model, row.key));
+    const same = now !== undefined && fields.every((field) => valuesEqual(field, now[field.name], row.original[field.name]));
+    (same ? unchanged : changed).push(row);
+  }
+  return { changed, unchanged };
+}
+
+/** Whether a step's `original` check compares text that a collation could fold (String, Enum, Json). */
+export function checksText(step: UpdateStep, model: ModelMetadata): boolean {
+  return step.check === 'original' && step.checked.some((name) => ['String', 'Enum', 'Json'].includes(fieldOf(model, name).kind));
+}

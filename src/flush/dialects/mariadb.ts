@@ -3,7 +3,7 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { chunk, fieldOf, type SqlDialect, type WriteStatement } from './dialect.js';
-import { jsonTableType, jsonTableValue, mariadbJsonRows, sameValueSql } from './mariadb-json.js';
+import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './mariadb-json.js';
 
 /**
  * MariaDB (10.6 and later): the rows of a step travel as ONE bound JSON parameter, unpacked by
@@ -70,23 +70,26 @@ function jsonTable(columns: readonly JsonColumn[], json: string): Sql {
   return sql`JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)}))`;
 }
 
-/** Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES}, each as its JSON text and row count. */
-function jsonChunks(fields: readonly FieldMetadata[], rows: readonly (readonly unknown[])[]): { json: string; first: number; rows: number }[] {
-  const whole = mariadbJsonRows(fields, rows);
+/**
+ * Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES}, each as its JSON text, the
+ * index of its first row and its row count. `value(row, i)` is the value of `fields[i]`.
+ */
+function jsonChunks<R>(fields: readonly FieldMetadata[], rows: readonly R[], value: (row: R, i: number) => unknown): { json: string; first: number; rows: number }[] {
+  const whole = mariadbJsonOf(fields, rows, value);
   if (whole.length * 3 <= MARIADB_MAX_JSON_BYTES || Buffer.byteLength(whole) <= MARIADB_MAX_JSON_BYTES) return [{ json: whole, first: 0, rows: rows.length }];
   const out: { json: string; first: number; rows: number }[] = [];
   let first = 0;
   let bytes = 2;
   for (let r = 0; r < rows.length; r++) {
-    const size = Buffer.byteLength(mariadbJsonRows(fields, [rows[r]!])) - 1;
+    const size = Buffer.byteLength(mariadbJsonOf(fields, [rows[r]!], value)) - 1;
     if (r > first && bytes + size > MARIADB_MAX_JSON_BYTES) {
-      out.push({ json: mariadbJsonRows(fields, rows.slice(first, r)), first, rows: r - first });
+      out.push({ json: mariadbJsonOf(fields, rows.slice(first, r), value), first, rows: r - first });
       first = r;
       bytes = 2;
     }
     bytes += size;
   }
-  out.push({ json: mariadbJsonRows(fields, rows.slice(first)), first, rows: rows.length - first });
+  out.push({ json: mariadbJsonOf(fields, rows.slice(first), value), first, rows: rows.length - first });
   return out;
 }
 
@@ -108,8 +111,7 @@ export const mariadbDialect: SqlDialect = {
     const names = insert.columns.map((f) => mariadbQuote(f.column)).join(', ');
     const values = columns.map((c) => jsonTableValue(c.field, c.alias)).join(', ');
     const back = insert.generated.length === 0 ? '1 AS `_`' : insert.generated.map((f) => `${mariadbQuote(f.column)} AS ${mariadbQuote(f.name)}`).join(', ');
-    const rows = insert.rows.map((r) => insert.columns.map((f) => r[f.name]));
-    return jsonChunks(insert.columns, rows).map(
+    return jsonChunks(insert.columns, insert.rows, (row, i) => row[insert.columns[i]!.name]).map(
       (part) =>
         sql`INSERT INTO ${raw(table(model))} (${raw(names)}) SELECT ${raw(values)} FROM ${jsonTable(columns, part.json)} AS d ORDER BY d.i RETURNING ${raw(back)}`,
     );
@@ -128,15 +130,22 @@ export const mariadbDialect: SqlDialect = {
     // After a short count: the rows that now hold what the statement wrote.
     const looksWritten = sets.map((s) => sameValueSql(s.field, `t.${mariadbQuote(s.field.column)}`, jsonTableValue(s.field, s.alias)));
     if (version) looksWritten.push(`t.${mariadbQuote(version.column)} = d.v + 1`);
-    const rows = step.rows.map((r) => [
-      ...keys.map((k) => r.key[k.field.name]),
-      ...sets.map((s) => r.set[s.field.name]),
-      ...(version ? [r.version] : []),
-      ...originals.map((o) => r.original[o.field.name]),
-    ]);
+    // Where column i of a row comes from: the key, the new values, the loaded version, the originals.
+    const value = (r: UpdateStep['rows'][number], i: number): unknown => {
+      if (i < keys.length) return r.key[keys[i]!.field.name];
+      i -= keys.length;
+      if (i < sets.length) return r.set[sets[i]!.field.name];
+      i -= sets.length;
+      if (version) {
+        if (i === 0) return r.version;
+        i--;
+      }
+      return r.original[originals[i]!.field.name];
+    };
     return jsonChunks(
       columns.map((c) => c.field),
-      rows,
+      step.rows,
+      value,
     ).map((part) => ({
       kind: 'count',
       first: part.first,
