@@ -29,7 +29,7 @@ export interface LoadedCommitResult {
 
 /** Everything measured on one backend. */
 export interface DatabaseResults {
-  readonly name: 'postgresql' | 'sqlite';
+  readonly name: 'postgresql' | 'sqlite' | 'mariadb';
   readonly version: string;
   readonly flush: FlushResult[];
   load?: LoadResult;

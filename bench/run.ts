@@ -10,7 +10,10 @@
  * Flags:
  * - `--n 100,1000`: the row counts (default 100,1000,10000).
  * - `--quick`: N = 100,1000 and smaller tracking tables (10x fewer rows).
- * - `--db postgresql` / `--db sqlite`: one backend only (default both).
+ * - `--db postgresql` / `--db sqlite`: one backend only (default both). `--db mariadb` (MariaDB
+ *   at `TEST_MARIADB_URL`, default `mysql://root@127.0.0.1:3306/test`) runs without MikroORM and
+ *   writes `bench/results/mariadb-latest.md` / `.json` (and `mariadb-flush-<date>.md`), never
+ *   `latest.*`, partial or not.
  * - `--runs 9`: timed runs per measurement at least, 5 or more (default 7; fast ones get more).
  * - `--systems sql,uow-bulk` / `--scenarios distinct,mixed`: a subset, for working on one
  *   number; such a partial run writes only `bench/results/partial.md`, never `latest.*`.
@@ -81,14 +84,16 @@ function subset<T extends { readonly id: string }>(all: readonly T[], flag: stri
   if (unknown.length > 0) throw new Error(`unknown ${what} ${unknown.join(', ')}; one of ${all.map((item) => item.id).join(', ')}`);
   return all.filter((item) => ids.includes(item.id));
 }
-const systems = subset(SYSTEMS, flags.systems, '--systems');
+const backends = (flags.db ?? 'postgresql,sqlite').split(',') as BackendName[];
+/** A MariaDB-only run: its own results files (the MikroORM system has no MariaDB setup here). */
+const mariadbRun = backends.length === 1 && backends[0] === 'mariadb';
+const systems = subset(SYSTEMS, flags.systems, '--systems').filter((s) => !(mariadbRun && s.id === 'mikro-orm'));
 const scenarios = subset(SCENARIOS, flags.scenarios, '--scenarios');
 const partial = flags.systems !== undefined || flags.scenarios !== undefined;
 
 const ns = (flags.n ?? (flags.quick ? '100,1000' : '100,1000,10000')).split(',').map((s) => Number(s.replaceAll('_', '')));
 if (ns.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--n takes integers ≥ 10, got ${flags.n}`);
 const runs = Math.max(5, Number(flags.runs ?? 7));
-const backends = (flags.db ?? 'postgresql,sqlite').split(',') as BackendName[];
 const trackingRows = flags.quick ? { load: 1_000, commit: 10_000 } : { load: 10_000, commit: 100_000 };
 
 function log(message: string): void {
@@ -291,6 +296,14 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(dir, { recursive: true });
   const date = results.startedAt.toISOString().slice(0, 10);
+  if (mariadbRun) {
+    await writeFile(`${dir}mariadb-flush-${date}.md`, markdown);
+    await writeFile(`${dir}mariadb-latest.md`, markdown);
+    await writeFile(`${dir}mariadb-latest.json`, JSON.stringify(results, null, 2));
+    process.stdout.write(`${markdown}\n`);
+    log(`wrote bench/results/mariadb-flush-${date}.md, mariadb-latest.md, mariadb-latest.json in ${(results.durationMs / 1000).toFixed(0)} s`);
+    return;
+  }
   if (partial) {
     await writeFile(`${dir}partial.md`, markdown);
     process.stdout.write(`${markdown}\n`);

@@ -64,6 +64,11 @@ export async function seedAccounts(bench: BenchDatabase, n: number): Promise<voi
       [n, users],
     );
     await bench.raw.exec('VACUUM ANALYZE "User", "Account", "LedgerEntry"');
+  } else if (bench.name === 'mariadb') {
+    // MariaDB's sequence engine: seq_1_to_<n> is the table 1..n.
+    await bench.raw.exec(`INSERT INTO "User" ("name") SELECT CONCAT('user ', seq) FROM seq_1_to_${users}`);
+    await bench.raw.exec(`INSERT INTO "Account" ("ownerId", "balance", "version") SELECT ((seq - 1) % ?) + 1, seq, 0 FROM seq_1_to_${n}`, [users]);
+    await bench.raw.exec('ANALYZE TABLE "User", "Account", "LedgerEntry"');
   } else {
     const series = 'WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < ?)';
     await bench.raw.exec(`INSERT INTO "User" ("name") ${series} SELECT 'user ' || x FROM g`, [users]);

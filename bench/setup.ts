@@ -1,7 +1,7 @@
 /**
- * Benchmark databases: a fresh PostgreSQL namespace or SQLite file per backend, opened with the
+ * Benchmark databases: a fresh PostgreSQL namespace, MariaDB database or SQLite file per backend, opened with the
  * test helper `openDatabase` (captured Prisma client + generated uow schema), plus a direct driver
- * connection (`pg` / `better-sqlite3`) to the same database for the hand-written SQL baseline,
+ * connection (`pg` / `better-sqlite3` / `mariadb`) to the same database for the hand-written SQL baseline,
  * seeding and resets. Every statement either path sends is counted, with BEGIN / COMMIT /
  * ROLLBACK counted apart from the rest.
  *
@@ -17,11 +17,12 @@
  * @module
  */
 import Database from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
 import { createUnits, type Units } from '../src/index.js';
 import { StatementCounter, TRANSACTION_CONTROL } from './statement-counter.js';
 import type { Models } from '../test/generated/sqlite/uow/index.js';
-import { openDatabase, type BackendName, type TestDatabase } from '../test/support/databases.js';
+import { mariadbSettings, openDatabase, type BackendName, type TestDatabase } from '../test/support/databases.js';
 
 /** Statements sent during a measurement. */
 export interface StatementCounts {
@@ -119,11 +120,40 @@ async function sqliteDriver(db: TestDatabase, counter: StatementCounter): Promis
   return { raw, version: `SQLite ${version} (better-sqlite3)` };
 }
 
+/**
+ * MariaDB: `"identifiers"` outside '...' strings become backquoted, so the scenarios' statements
+ * (written with PostgreSQL/SQLite quoting) run unchanged.
+ */
+export function backquoted(sql: string): string {
+  return sql
+    .split("'")
+    .map((part, i) => (i % 2 === 0 ? part.replace(/"(\w+)"/g, '`$1`') : part))
+    .join("'");
+}
+
+async function mariadbDriver(db: TestDatabase, counter: StatementCounter): Promise<{ raw: RawDriver; version: string }> {
+  const connection = await mariadb.createConnection({ ...mariadbSettings(db.namespace), bigIntAsNumber: true, decimalAsNumber: false });
+  const exec: Exec = async (sql, params = []) => {
+    counter.add(sql);
+    const result = (await connection.query(backquoted(sql), params as unknown[])) as { affectedRows?: number };
+    return Number(result.affectedRows ?? 0);
+  };
+  const [row] = (await connection.query('SELECT VERSION() AS v')) as { v: string }[];
+  const raw: RawDriver = {
+    exec,
+    rows: async <T>(sql: string, params: readonly unknown[] = []) => (await connection.query(backquoted(sql), params as unknown[])) as T[],
+    transaction: (fn) => inTransaction(exec, fn),
+    close: () => connection.end(),
+  };
+  return { raw, version: `MariaDB ${row?.v ?? '?'}` };
+}
+
 /** Opens a fresh, empty database of backend `name` for the benchmark. */
 export async function openBenchDatabase(name: BackendName): Promise<BenchDatabase> {
   const db = (await openDatabase(name)) as TestDatabase;
   const counter = new StatementCounter();
-  const { raw, version } = name === 'postgresql' ? await postgresDriver(db, counter) : await sqliteDriver(db, counter);
+  const driver = name === 'postgresql' ? postgresDriver : name === 'mariadb' ? mariadbDriver : sqliteDriver;
+  const { raw, version } = await driver(db, counter);
   const units = createUnits({ prisma: db.prisma, schema: db.schema, transaction: { timeout: 600_000, maxWait: 60_000 } });
   return {
     name,

@@ -1,8 +1,9 @@
 /**
  * Reading driver and Prisma errors: the same failure reaches us as a Prisma code (`P2002`), a
- * driver-adapter kind (`UniqueConstraintViolation`), a SQLSTATE (`23505`) or a SQLite code
- * (`SQLITE_CONSTRAINT_UNIQUE`), depending on the database and on whether Prisma or raw SQL sent
- * the statement. This module maps them all to one {@link DatabaseErrorKind}.
+ * driver-adapter kind (`UniqueConstraintViolation`), a SQLSTATE (`23505`), a SQLite code
+ * (`SQLITE_CONSTRAINT_UNIQUE`) or a MariaDB/MySQL error number (`1062`, the adapter's
+ * `originalCode`, the driver's `errno`), depending on the database and on whether Prisma or raw
+ * SQL sent the statement. This module maps them all to one {@link DatabaseErrorKind}.
  *
  * @module
  */
@@ -88,18 +89,47 @@ const BY_CODE: Readonly<Record<string, DatabaseErrorKind>> = {
   '57014': 'timeout',
 };
 
+/**
+ * MariaDB/MySQL error numbers, read from the adapter's `originalCode` or the driver's `errno`
+ * only (a bare number means nothing elsewhere). Prisma reports a deadlock (1213) as P2010 /
+ * `TransactionWriteConflict` and leaves a lock wait timeout (1205) unmapped.
+ */
+const MYSQL_ERRNO: Readonly<Record<string, DatabaseErrorKind>> = {
+  '1062': 'unique',
+  '1586': 'unique',
+  '1451': 'foreign-key',
+  '1452': 'foreign-key',
+  '1216': 'foreign-key',
+  '1217': 'foreign-key',
+  '1048': 'not-null',
+  '1364': 'not-null',
+  '1263': 'not-null',
+  '4025': 'check',
+  '3819': 'check',
+  '1406': 'value-too-long',
+  '1213': 'deadlock',
+  '1205': 'timeout',
+  '1969': 'timeout',
+  '3024': 'timeout',
+  '2006': 'connection',
+  '2013': 'connection',
+  '1927': 'connection',
+  '1053': 'connection',
+  '1040': 'connection',
+};
+
 const BY_MESSAGE: readonly (readonly [RegExp, DatabaseErrorKind])[] = [
   [/unique constraint/i, 'unique'],
   [/foreign key constraint/i, 'foreign-key'],
   [/not.null constraint|null value in column/i, 'not-null'],
   [/could not serialize access|write conflict/i, 'serialization'],
-  [/deadlock detected/i, 'deadlock'],
+  [/deadlock detected|deadlock found/i, 'deadlock'],
   [/database is locked|SQLITE_BUSY/i, 'busy'],
   [
     /terminating connection|connection (?:terminated|closed|reset)|server (?:has )?closed the connection|connection error and is not queryable|client was closed and is not queryable|can't reach database server|the database system is (?:starting up|shutting down|in recovery mode)/i,
     'connection',
   ],
-  [/transaction already closed|expired transaction|timed out|timeout exceeded|lock timeout|statement timeout/i, 'timeout'],
+  [/transaction already closed|expired transaction|timed out|timeout exceeded|lock timeout|statement timeout|lock wait timeout/i, 'timeout'],
 ];
 
 const KINDS: ReadonlySet<string> = new Set<DatabaseErrorKind>([
@@ -111,7 +141,7 @@ const KINDS: ReadonlySet<string> = new Set<DatabaseErrorKind>([
  *
  * @example
  * ```ts
- * classifyDatabaseError(prismaError); // 'unique' for P2002, 23505 or SQLITE_CONSTRAINT_UNIQUE
+ * classifyDatabaseError(prismaError); // 'unique' for P2002, 23505, SQLITE_CONSTRAINT_UNIQUE or MariaDB's 1062
  * ```
  */
 export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
@@ -123,7 +153,9 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind {
   // SQLITE_BUSY becomes P1008 "timed out", PostgreSQL's 40P01 deadlock becomes P2034).
   for (const cause of chain) {
     const code = cause['originalCode'];
-    if (typeof code === 'string' && BY_CODE[code]) return BY_CODE[code];
+    if (typeof code === 'string' && (BY_CODE[code] ?? MYSQL_ERRNO[code])) return BY_CODE[code] ?? MYSQL_ERRNO[code]!;
+    const errno = cause['errno'];
+    if (typeof errno === 'number' && MYSQL_ERRNO[String(errno)]) return MYSQL_ERRNO[String(errno)]!;
   }
   for (const cause of chain) {
     for (const key of ['code', 'kind', 'sqlState']) {

@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/storm/storm.ts --db postgresql --processes 8 --transfers 500 --accounts 10
  *   npx tsx bench/storm/storm.ts --db sqlite --processes 4 --transfers 500 --accounts 10
+ *   npx tsx bench/storm/storm.ts --db mariadb --processes 8 --transfers 500 --accounts 10
  *
  * @module
  */

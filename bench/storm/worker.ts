@@ -53,7 +53,7 @@ for (let i = 0; i < count; i++) {
     else {
       const name = (error as Error).name ?? 'Error';
       report.failed[name] = (report.failed[name] ?? 0) + 1;
-      if (/deadlock/i.test(String((error as Error).message)) || (isRetryableError(error) && /40P01/.test(JSON.stringify(error)))) {
+      if (/deadlock/i.test(String((error as Error).message)) || (isRetryableError(error) && /40P01|"1213"/.test(JSON.stringify(error)))) {
         report.deadlocksReachingCaller++;
       }
       if (process.env['STORM_DEBUG']) console.error(error);

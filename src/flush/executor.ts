@@ -4,7 +4,8 @@ import { PendingKey } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
 import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateStep } from './plan.js';
-import { conflictIdentity, equalInValue, transactionReader, type RowReader } from './recheck.js';
+import { changedSinceLoaded, checksText, conflictIdentity, equalInValue, transactionReader, type RowReader } from './recheck.js';
+import { conflict } from './strategies/prisma-values.js';
 import type { TransactionSession } from './session.js';
 import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient } from './strategy.js';
 
@@ -171,10 +172,18 @@ export async function executePlan(
 ): Promise<ExecutionResult> {
   const { schema, strategy, tx, session } = options;
   const context = (model: ModelMetadata): StepContext => ({ schema, model, tx, delegate: tx[model.delegate] as ModelDelegate, session });
+  const read = transactionReader(tx, schema.provider);
+  // MariaDB + Prisma Client writes: text originals are compared exactly first (see `changedSinceLoaded`).
+  const exactText = schema.provider === 'mysql' && strategy.name !== 'bulk';
   return runPlan(plan, schema, {
     insert: (step, model) => strategy.insert(step, context(model)),
-    update: (step, model) => strategy.update(step, context(model)),
+    update: async (step, model) => {
+      if (!exactText || !checksText(step, model)) return strategy.update(step, context(model));
+      const { changed, unchanged } = await changedSinceLoaded(step, model, read);
+      const conflicts = changed.map((row) => conflict(model, row.key, row.version));
+      return unchanged.length === 0 ? conflicts : conflicts.concat(await strategy.update({ ...step, rows: unchanged }, context(model)));
+    },
     delete: (step, model) => strategy.delete(step, context(model)),
-    read: transactionReader(tx, schema.provider),
+    read,
   });
 }

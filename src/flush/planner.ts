@@ -181,6 +181,19 @@ function earlyWrites(ops: readonly Operation[], deps: readonly Dependency[]): Ui
   return early;
 }
 
+/**
+ * Where a kind of step goes in a commit. MariaDB/MySQL (provider `mysql`): updates before
+ * inserts. InnoDB's foreign-key check of an inserted row takes a shared lock on the referenced
+ * row, which conflicts with the exclusive lock of an update of it; two commits that each insert
+ * a child (a ledger entry) and then update its parents (the accounts) deadlock on those
+ * upgrades. Updating first takes the exclusive locks, in key order, before any shared one.
+ * (PostgreSQL's `FOR KEY SHARE` and `FOR NO KEY UPDATE` do not conflict; SQLite has one writer.)
+ * Updates that need an inserted row still wait for it (see `scheduler.ts`).
+ */
+function bucketRank(schema: SchemaMetadata): (bucket: Bucket) => number {
+  return schema.provider === 'mysql' ? (b) => (b === Bucket.Update ? Bucket.Insert - 0.5 : b) : (b) => b;
+}
+
 /** Every write grouped into its step kind, groups in canonical order, rows in key order where it matters. */
 function groupOperations(schema: SchemaMetadata, order: CommitOrder, ops: readonly Operation[], early: Uint8Array | undefined): Group[] {
   const position = new Map(order.models.map((m, i) => [m, i]));
@@ -213,7 +226,8 @@ function groupOperations(schema: SchemaMetadata, order: CommitOrder, ops: readon
     last = group;
   }
   // Stable: column sets of one model keep the order in which they first appear.
-  const sorted = [...groups.values()].sort((a, b) => a.bucket - b.bucket || a.position - b.position);
+  const rank = bucketRank(schema);
+  const sorted = [...groups.values()].sort((a, b) => rank(a.bucket) - rank(b.bucket) || a.position - b.position);
   for (const group of sorted) {
     if (group.bucket === Bucket.Insert || group.bucket === Bucket.Link) continue;
     const pk = schema.models[group.model]!.primaryKey;

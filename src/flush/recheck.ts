@@ -5,7 +5,8 @@ import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
 import { chunk, fieldOf } from './dialects/dialect.js';
-import { postgresLockedRead } from './dialects/postgres-read.js';
+import { mariadbLockedRead } from './dialects/mariadb-read.js';
+import { postgresLockedRead, rowFromLockedRead } from './dialects/postgres-read.js';
 import type { UpdateRow, UpdateStep } from './plan.js';
 import type { ModelDelegate, TransactionClient } from './strategy.js';
 
@@ -18,8 +19,9 @@ import type { ModelDelegate, TransactionClient } from './strategy.js';
  *
  * So when the statement reports rows as failing, and only then (a commit without conflicts sends
  * nothing more), those rows are read again inside the same transaction, locked where the
- * database needs it (PostgreSQL: `FOR NO KEY UPDATE`, in key order; SQLite: this transaction
- * already holds the database's write lock), and their checked columns compared with the loaded
+ * database needs it (PostgreSQL: `FOR NO KEY UPDATE`, in key order; MariaDB: `FOR UPDATE`, in
+ * key order, whose locking read also sees the latest committed rows under REPEATABLE READ;
+ * SQLite: this transaction already holds the database's write lock), and their checked columns compared with the loaded
  * values by the library's value equality (`tracking/values.ts`). Rows equal in value are then
  * written with a key-only condition (safe: they are locked), and only the others are conflicts.
  * Every strategy and dialect shares this; a dialect whose rows need locking names its locking
@@ -52,6 +54,14 @@ const VALUES_PER_READ = 900;
  */
 export function transactionReader(tx: TransactionClient, provider: Provider): RowReader {
   const lock = LOCKS[provider];
+  if (provider === 'mysql') {
+    // The locking read returns the rows themselves: a plain read after it could see an older snapshot.
+    return async (model, keys) => {
+      let out: Row[] = [];
+      for (const part of chunk(keys, 10_000)) out = out.concat((await tx.$queryRaw<Row[]>(mariadbLockedRead(model, part))).map((row) => rowFromLockedRead(model, row)));
+      return out;
+    };
+  }
   return async (model, keys, fields) => {
     const delegate = tx[model.delegate] as ModelDelegate;
     const select = Object.fromEntries([...model.primaryKey, ...fields].map((name) => [name, true]));
@@ -88,4 +98,36 @@ export async function equalInValue(step: UpdateStep, model: ModelMetadata, faile
     const now = current.get(identityOf(model, row.key));
     return now !== undefined && fields.every((field) => valuesEqual(field, now[field.name], row.original[field.name]));
   });
+}
+
+/**
+ * MariaDB/MySQL with a strategy whose writes are Prisma Client calls (`grouped`, `per-row`): the
+ * `original` check Prisma sends compares text in the column's collation (`utf8mb4_unicode_ci`
+ * takes 'abc' for 'ABC' and ignores trailing spaces), so a change of case by another writer would
+ * go unnoticed. Before such a step, its rows are read locked (see {@link transactionReader}) and
+ * compared by value; rows changed since they were loaded are conflicts, the others are written
+ * (locked, they cannot change before the write). Steps without text-like checked fields, and the
+ * `bulk` strategy (whose statement compares bytes), need nothing.
+ *
+ * @example
+ * ```ts
+ * const { changed, unchanged } = await changedSinceLoaded(step, model, transactionReader(tx, 'mysql'));
+ * ```
+ */
+export async function changedSinceLoaded(step: UpdateStep, model: ModelMetadata, read: RowReader): Promise<{ changed: UpdateRow[]; unchanged: UpdateRow[] }> {
+  const fields = step.checked.map((name) => fieldOf(model, name));
+  const current = new Map((await read(model, step.rows.map((row) => row.key), step.checked)).map((row) => [identityOf(model, row), row]));
+  const changed: UpdateRow[] = [];
+  const unchanged: UpdateRow[] = [];
+  for (const row of step.rows) {
+    const now = current.get(identityOf(model, row.key));
+    const same = now !== undefined && fields.every((field) => valuesEqual(field, now[field.name], row.original[field.name]));
+    (same ? unchanged : changed).push(row);
+  }
+  return { changed, unchanged };
+}
+
+/** Whether a step's `original` check compares text that a collation could fold (String, Enum, Json). */
+export function checksText(step: UpdateStep, model: ModelMetadata): boolean {
+  return step.check === 'original' && step.checked.some((name) => ['String', 'Enum', 'Json'].includes(fieldOf(model, name).kind));
 }

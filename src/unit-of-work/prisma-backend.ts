@@ -1,4 +1,5 @@
 import { DatabaseError, UnitOfWorkError } from '../errors.js';
+import { mariadbLockedRead } from '../flush/dialects/mariadb-read.js';
 import { postgresLockedRead, rowFromLockedRead } from '../flush/dialects/postgres-read.js';
 import { executePlan, type ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
@@ -54,7 +55,7 @@ export class PrismaBackend implements UnitBackend {
     private readonly transaction: TransactionOptions,
     private readonly open?: OpenTransaction,
   ) {
-    if (open && schema.provider === 'postgresql') this.lockRows = (model, keys) => this.lockedRead(model, keys, open);
+    if (open && (schema.provider === 'postgresql' || schema.provider === 'mysql')) this.lockRows = (model, keys) => this.lockedRead(model, keys, open);
   }
 
   lockRows?: (model: ModelMetadata, keys: readonly Row[]) => Promise<Row[]>;
@@ -83,7 +84,8 @@ export class PrismaBackend implements UnitBackend {
   private async lockedRead(model: ModelMetadata, keys: readonly Row[], { tx, session }: OpenTransaction): Promise<Row[]> {
     if (keys.length === 0) return [];
     try {
-      const rows = await tx.$queryRaw<Row[]>(postgresLockedRead(model, keys, session.statement(false)));
+      const statement = this.schema.provider === 'mysql' ? mariadbLockedRead(model, keys) : postgresLockedRead(model, keys, session.statement(false));
+      const rows = await tx.$queryRaw<Row[]>(statement);
       session.learn(rows[0]);
       return rows.map((row) => rowFromLockedRead(model, row));
     } catch (error) {

@@ -146,7 +146,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     if (!lockRows) {
       throw new UsageError(
         'INVALID_ARGUMENT',
-        `${info.name}: locking reads need PostgreSQL and a unit run with { interactive: true } (the lock must be held until the commit).`,
+        `${info.name}: locking reads need PostgreSQL or MariaDB and a unit run with { interactive: true } (the lock must be held until the commit).`,
         { model: info.name },
       );
     }

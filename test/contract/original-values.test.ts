@@ -12,8 +12,10 @@ import { contract, isUpdate, shapeData, type DatabaseTarget } from './harness.js
  * with the loaded values by value; equal rows are written, only different ones conflict.
  */
 
+/** Runs `sql` through the other client; MariaDB gets its `"identifiers"` (outside '...' strings) backquoted. */
 async function raw(t: DatabaseTarget, sql: string): Promise<void> {
-  await (t.db.other as unknown as { $executeRawUnsafe(sql: string): Promise<number> }).$executeRawUnsafe(sql);
+  const text = t.backend === 'mariadb' ? sql.split("'").map((part, i) => (i % 2 === 0 ? part.replace(/"(\w+)"/g, '`$1`') : part)).join("'") : sql;
+  await (t.db.other as unknown as { $executeRawUnsafe(sql: string): Promise<number> }).$executeRawUnsafe(text);
 }
 
 async function note(t: DatabaseTarget): Promise<number> {
@@ -72,9 +74,11 @@ contract(
       const shape = await t.insert('Shape', shapeData('s') as never);
       // 2024-01-02T03:04:05.678Z as SQLite integer milliseconds, or as PostgreSQL text without a zone.
       const dateTime = t.backend === 'sqlite' ? '1704164645678' : `'2024-01-02 03:04:05.678'`;
+      // MariaDB takes 'true' for neither BOOLEAN nor a number: it stores 1 spelled as TRUE.
+      const bool = t.backend === 'mariadb' ? 'TRUE' : `'true'`;
       await raw(
         t,
-        `UPDATE "Shape" SET "decimal" = '12.3400', "float" = '1.50', "bigInt" = '9007199254740993', "bool" = 'true', "dateTime" = ${dateTime} WHERE "id" = ${shape.id}`,
+        `UPDATE "Shape" SET "decimal" = '12.3400', "float" = '1.50', "bigInt" = '9007199254740993', "bool" = ${bool}, "dateTime" = ${dateTime} WHERE "id" = ${shape.id}`,
       );
       t.clear();
       await t.units.run(async (uow) => {

@@ -94,7 +94,7 @@ contract(
         for (const m of await uow.mapped.find()) m.score = m.id * 3;
         t.clear();
       });
-      // One statement whatever N: PostgreSQL binds one array per column, SQLite one JSON parameter.
+      // One statement whatever N: PostgreSQL binds one array per column, SQLite and MariaDB one JSON parameter.
       expect(t.writes().filter(isUpdate)).toHaveLength(1);
       const rows = await t.rows('Mapped');
       expect(rows).toHaveLength(n);
@@ -109,7 +109,8 @@ contract(
       });
       const inserts = t.writes().filter((sql) => verbOf(sql) === 'INSERT');
       expect(inserts).toHaveLength(t.backend === 'sqlite' ? Math.ceil(added / Math.floor(32_766 / 2)) : 1);
-      expect(t.writes().filter(isDelete)).toHaveLength(1);
+      // MariaDB binds the keys of a DELETE (for its exact RETURNING): 70,000 keys are 2 statements of at most 65,535.
+      expect(t.writes().filter(isDelete)).toHaveLength(t.backend === 'mariadb' ? Math.ceil(n / 65_535) : 1);
       expect((await t.rows('Mapped')).map((r) => r['title'])).toEqual(Array.from({ length: added }, (_, i) => `new${i}`));
     });
 

@@ -2,13 +2,21 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type PrismaConfig } from 'prisma/config';
 import { useOfflineSchemaEngine } from '../../scripts/offline-schema-engine.js';
 
-/** The two backends the test suites run against. */
-export type TestProvider = 'sqlite' | 'postgresql';
+/** The backends the test suites run against (`mariadb` uses Prisma's `mysql` provider). */
+export type TestProvider = 'sqlite' | 'postgresql' | 'mariadb';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Default PostgreSQL server for the tests; override with `TEST_POSTGRES_URL`. */
 export const defaultPostgresUrl = 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** Default MariaDB server for the tests; override with `TEST_MARIADB_URL`. */
+export const defaultMariadbUrl = 'mysql://root@127.0.0.1:3306/test';
+
+/** The Prisma `provider` of a test backend's schema. */
+export function prismaProvider(provider: TestProvider): 'sqlite' | 'postgresql' | 'mysql' {
+  return provider === 'mariadb' ? 'mysql' : provider;
+}
 
 /**
  * Prisma CLI config for the composed test schema of one provider
@@ -24,6 +32,10 @@ export function configFor(provider: TestProvider): PrismaConfig {
   useOfflineSchemaEngine(root);
   const dir = `${root}test/generated/${provider}`;
   const url =
-    provider === 'sqlite' ? `file:${dir}/diff.db` : (process.env['TEST_POSTGRES_URL'] ?? defaultPostgresUrl);
+    provider === 'sqlite'
+      ? `file:${dir}/diff.db`
+      : provider === 'mariadb'
+        ? (process.env['TEST_MARIADB_URL'] ?? defaultMariadbUrl)
+        : (process.env['TEST_POSTGRES_URL'] ?? defaultPostgresUrl);
   return defineConfig({ schema: `${dir}/schema.prisma`, datasource: { url } });
 }

@@ -113,7 +113,27 @@ export function captureSql(factory: SqlDriverAdapterFactory, options: CaptureOpt
       }
     },
   });
-  const wrapTransaction = (tx: Transaction): Transaction => delegate(tx, queryable(tx, true));
+  // Adapters whose transactions use phantom queries (MariaDB) end them with `commit()` /
+  // `rollback()` instead of Prisma sending COMMIT / ROLLBACK: record those the same way.
+  const ending = (tx: Transaction, sql: 'COMMIT' | 'ROLLBACK') => async () => {
+    const entry: CapturedStatement = { sql, args: 0, kind: sql === 'COMMIT' ? 'commit' : 'rollback', inTransaction: true };
+    let sent = false;
+    try {
+      return await send(entry, () => {
+        sent = true;
+        return sql === 'COMMIT' ? tx.commit() : tx.rollback();
+      });
+    } catch (error) {
+      // An injected failure must not leave the real transaction open on a pooled connection.
+      if (!sent) await tx.rollback().catch(() => {});
+      throw error;
+    }
+  };
+  const wrapTransaction = (tx: Transaction): Transaction =>
+    delegate(tx, {
+      ...queryable(tx, true),
+      ...(tx.options.usePhantomQuery ? { commit: ending(tx, 'COMMIT'), rollback: ending(tx, 'ROLLBACK') } : {}),
+    });
   const wrapAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter =>
     delegate(adapter, {
       ...queryable(adapter, false),

@@ -4,12 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import Database from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
-import { defaultPostgresUrl, type TestProvider } from '../prisma/config-for.js';
-import { generatedDir } from '../prisma/prepare.js';
+import { defaultMariadbUrl, defaultPostgresUrl, type TestProvider } from '../prisma/config-for.js';
+import { ddlStatements } from '../prisma/mysql-ddl.js';
+import { generatedDir, mariadbDdlFile } from '../prisma/prepare.js';
+import type { PrismaClient as MariadbClient } from '../generated/mariadb/prisma/client.js';
 import type { PrismaClient as PostgresClient } from '../generated/postgresql/prisma/client.js';
 import type { PrismaClient as SqliteClient } from '../generated/sqlite/prisma/client.js';
 import type { schema as generatedSchema } from '../generated/sqlite/uow/index.js';
@@ -19,13 +23,13 @@ import { captureSql, type CaptureOptions, type CapturedStatement } from './captu
 export type BackendName = TestProvider;
 
 /** Every backend, for contract suites: `for (const name of BACKENDS) describe.skipIf(skipBackend(name))(...)`. */
-export const BACKENDS: readonly BackendName[] = ['sqlite', 'postgresql'];
+export const BACKENDS: readonly BackendName[] = ['sqlite', 'postgresql', 'mariadb'];
 
 /**
  * The generated client of a backend. Contract suites (`BackendName`) get the SQLite client type:
- * both clients are generated from the same models, so their model APIs agree.
+ * every client is generated from the same models, so their model APIs agree.
  */
-export type ClientOf<N extends BackendName> = [N] extends ['postgresql'] ? PostgresClient : SqliteClient;
+export type ClientOf<N extends BackendName> = [N] extends ['postgresql'] ? PostgresClient : [N] extends ['mariadb'] ? MariadbClient : SqliteClient;
 
 /** A fresh, empty database with the test schema applied. */
 export interface TestDatabase<N extends BackendName = BackendName> {
@@ -36,7 +40,10 @@ export interface TestDatabase<N extends BackendName = BackendName> {
   other: ClientOf<N>;
   /** The generated uow metadata (`schema` export of `test/generated/<name>/uow`). */
   schema: typeof generatedSchema;
-  /** PostgreSQL: this database's schema (namespace), also the `application_name` of its connections. */
+  /**
+   * PostgreSQL: this database's schema (namespace), also the `application_name` of its
+   * connections. MariaDB: this test's database (`CREATE DATABASE` per test database).
+   */
   namespace?: string;
   /**
    * A new, uncaptured adapter factory for this database, e.g. for a client with other options.
@@ -54,15 +61,43 @@ export interface TestDatabase<N extends BackendName = BackendName> {
   dispose(): Promise<void>;
 }
 
-/** Whether the PostgreSQL server answered, checked once per test file. */
+/** Whether a database server answered, checked once per test file. */
 export interface PostgresAvailability {
   ok: boolean;
   url: string;
   reason?: string;
 }
 
+/** Whether the MariaDB server answered (same shape as for PostgreSQL). */
+export type MariadbAvailability = PostgresAvailability;
+
 const isCi = process.env['CI'] === 'true';
 const postgresUrl = process.env['TEST_POSTGRES_URL'] ?? defaultPostgresUrl;
+const mariadbUrl = process.env['TEST_MARIADB_URL'] ?? defaultMariadbUrl;
+
+/** Connection settings of the MariaDB server (`TEST_MARIADB_URL` without its database). */
+export function mariadbSettings(database?: string): mariadb.ConnectionConfig {
+  const url = new URL(mariadbUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(database ? { database } : {}),
+  };
+}
+
+async function checkMariadb(): Promise<MariadbAvailability> {
+  try {
+    const connection = await mariadb.createConnection({ ...mariadbSettings(), connectTimeout: 2000 });
+    await connection.query('SELECT 1');
+    await connection.end();
+    return { ok: true, url: mariadbUrl };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message || error.name : String(error);
+    return { ok: false, url: mariadbUrl, reason: `${mariadbUrl} did not answer (${reason})` };
+  }
+}
 
 async function checkPostgres(): Promise<PostgresAvailability> {
   const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
@@ -81,11 +116,14 @@ async function checkPostgres(): Promise<PostgresAvailability> {
 /** PostgreSQL availability (URL from `TEST_POSTGRES_URL`, default `postgresql://postgres@127.0.0.1:5432/test`). */
 export const postgresAvailable: PostgresAvailability = await checkPostgres();
 
-let skipLogged = false;
+/** MariaDB availability (URL from `TEST_MARIADB_URL`, default `mysql://root@127.0.0.1:3306/test`). */
+export const mariadbAvailable: MariadbAvailability = await checkMariadb();
+
+const skipLogged = new Set<BackendName>();
 
 /**
- * Whether a suite for `name` must be skipped. Logs "PostgreSQL suite skipped: <reason>" once.
- * With `CI=true` nothing is skipped, so an unavailable PostgreSQL fails the suite.
+ * Whether a suite for `name` must be skipped. Logs "PostgreSQL suite skipped: <reason>" (or
+ * MariaDB) once. With `CI=true` nothing is skipped, so an unavailable server fails the suite.
  *
  * @example
  * ```ts
@@ -93,14 +131,16 @@ let skipLogged = false;
  * ```
  */
 export function skipBackend(name: BackendName): boolean {
-  if (name === 'sqlite' || postgresAvailable.ok || isCi) return false;
-  if (!skipLogged) console.warn(`PostgreSQL suite skipped: ${postgresAvailable.reason}`);
-  skipLogged = true;
+  if (name === 'sqlite' || isCi) return false;
+  const available = name === 'postgresql' ? postgresAvailable : mariadbAvailable;
+  if (available.ok) return false;
+  if (!skipLogged.has(name)) console.warn(`${name === 'postgresql' ? 'PostgreSQL' : 'MariaDB'} suite skipped: ${available.reason}`);
+  skipLogged.add(name);
   return true;
 }
 
 function ddl(name: BackendName): string {
-  const file = join(generatedDir(name), 'schema.sql');
+  const file = name === 'mariadb' ? mariadbDdlFile : join(generatedDir(name), 'schema.sql');
   try {
     return readFileSync(file, 'utf8');
   } catch {
@@ -111,7 +151,7 @@ function ddl(name: BackendName): string {
 interface Backend {
   /** PostgreSQL: the schema (namespace), also the connections' `application_name`. */
   namespace?: string;
-  factory(url?: string): PrismaBetterSqlite3 | PrismaPg;
+  factory(url?: string): PrismaBetterSqlite3 | PrismaPg | PrismaMariaDb;
   tables: string[];
   wipe(tables: string[]): Promise<void>;
   drop(): Promise<void>;
@@ -178,6 +218,37 @@ async function postgresBackend(): Promise<Backend> {
   };
 }
 
+async function mariadbBackend(): Promise<Backend> {
+  if (!mariadbAvailable.ok) {
+    throw new Error(`MariaDB is unavailable${isCi ? ' (required when CI=true)' : ''}: ${mariadbAvailable.reason}`);
+  }
+  const database = `uow_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = await mariadb.createConnection(mariadbSettings());
+  await admin.query(`CREATE DATABASE \`${database}\``);
+  await admin.query(`USE \`${database}\``);
+  for (const statement of ddlStatements(ddl('mariadb'))) await admin.query(statement);
+  const rows = (await admin.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [database])) as { t: string }[];
+  return {
+    namespace: database,
+    // `url` (a proxy in front of the server) keeps this database; `database` qualifies Prisma's queries.
+    factory: (url?: string) => {
+      const at = url ? new URL(url) : undefined;
+      const settings = { ...mariadbSettings(database), ...(at ? { host: at.hostname, port: Number(at.port || 3306) } : {}) };
+      return new PrismaMariaDb({ ...settings, connectionLimit: 10 }, { database });
+    },
+    tables: rows.map((r) => r.t),
+    wipe: async (names) => {
+      await admin.query('SET FOREIGN_KEY_CHECKS = 0');
+      for (const t of names) await admin.query(`TRUNCATE \`${t}\``);
+      await admin.query('SET FOREIGN_KEY_CHECKS = 1');
+    },
+    drop: async () => {
+      await admin.query(`DROP DATABASE \`${database}\``);
+      await admin.end();
+    },
+  };
+}
+
 interface Generated {
   PrismaClient: new (options: { adapter: SqlDriverAdapterFactory }) => { $disconnect(): Promise<void> };
   schema: typeof generatedSchema;
@@ -193,11 +264,16 @@ const generated = {
     PrismaClient: (await import('../generated/postgresql/prisma/client.js')).PrismaClient,
     schema: (await import('../generated/postgresql/uow/index.js')).schema as typeof generatedSchema,
   }),
+  mariadb: async () => ({
+    PrismaClient: (await import('../generated/mariadb/prisma/client.js')).PrismaClient,
+    schema: (await import('../generated/mariadb/uow/index.js')).schema as typeof generatedSchema,
+  }),
 } as Record<BackendName, () => Promise<Generated>>;
 
 /**
  * Opens a fresh, empty database of backend `name` with the test schema applied: a temp file
- * for SQLite, a new schema (namespace) in `TEST_POSTGRES_URL` for PostgreSQL.
+ * for SQLite, a new schema (namespace) in `TEST_POSTGRES_URL` for PostgreSQL, a new database on
+ * the `TEST_MARIADB_URL` server for MariaDB (dropped by `dispose`).
  *
  * @example
  * ```ts
@@ -209,7 +285,7 @@ const generated = {
  * ```
  */
 export async function openDatabase<N extends BackendName>(name: N): Promise<TestDatabase<N>> {
-  const backend = name === 'sqlite' ? await sqliteBackend() : await postgresBackend();
+  const backend = name === 'sqlite' ? await sqliteBackend() : name === 'mariadb' ? await mariadbBackend() : await postgresBackend();
   let loaded: Generated;
   try {
     loaded = await generated[name]();

@@ -15,7 +15,7 @@ import type { StatementSession } from './postgres-session.js';
  * @module
  */
 export interface SqlDialect {
-  readonly name: 'postgresql' | 'sqlite';
+  readonly name: 'postgresql' | 'sqlite' | 'mariadb';
   /** Whether this dialect can write the step (else the strategy falls back to Prisma calls). */
   supports(model: ModelMetadata, fields: readonly FieldMetadata[]): boolean;
   /**
@@ -28,7 +28,7 @@ export interface SqlDialect {
   deletes(step: DeleteStep, model: ModelMetadata, session?: StatementSession): WriteStatement[];
 }
 
-/** A double-quoted identifier (both dialects quote with `"`). Names come from the schema, never from values. */
+/** A double-quoted identifier (PostgreSQL and SQLite quote with `"`; MariaDB has its own). Names come from the schema, never from values. */
 export function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -83,4 +83,16 @@ export type WriteStatement =
        * transaction's identity columns (a statement asked to identify its transaction).
        */
       readonly counted?: true;
+      /**
+       * A step split into several statements: the 0-based index of this statement's first row
+       * in the step, and its number of rows (`written` numbers rows from 1 within the statement).
+       */
+      readonly first?: number;
+      readonly rows?: number;
+      /**
+       * `written` may also list rows the statement did not write (rows that merely look written):
+       * its list is trusted only when it is exactly as long as the row count, else every row of
+       * the statement is named as a conflict.
+       */
+      readonly approximate?: true;
     };

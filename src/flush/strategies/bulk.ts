@@ -41,29 +41,43 @@ async function write(statements: readonly WriteStatement[], ctx: StepContext, ex
   const model = ctx.model;
   let keys: Row[] = [];
   let positions: Set<number> | undefined;
+  const mark = (first: number, rows: Iterable<number>) => {
+    positions ??= new Set();
+    for (const row of rows) positions.add(first + row);
+  };
   for (const statement of statements) {
     if (statement.kind === 'keys') {
       keys = keys.concat(await ctx.tx.$queryRaw<Row[]>(statement.sql));
       continue;
     }
-    if (statements.length !== 1) throw new Error(`prisma-uow internal error: a ${statement.kind} statement for ${model.name} must be the step's only one`);
     if (statement.kind === 'summary') {
+      if (statements.length !== 1) throw new Error(`prisma-uow internal error: a summary statement for ${model.name} must be the step's only one`);
       const [result] = await ctx.tx.$queryRaw<Row[]>(statement.sql);
       ctx.session?.learn(result);
       if (Number(result?.['written']) === expected.length) return [];
-      positions = new Set(((result?.['rows'] ?? []) as unknown[]).map(Number));
-    } else {
-      if ((await count(statement, ctx)) === expected.length) return [];
-      positions = new Set((await ctx.tx.$queryRaw<Row[]>(statement.written)).map((r) => Number(r['row'])));
+      mark(0, ((result?.['rows'] ?? []) as unknown[]).map(Number));
+      continue;
     }
+    const first = statement.first ?? 0;
+    const rows = statement.rows ?? expected.length;
+    if (statement.rows === undefined && statements.length !== 1) throw new Error(`prisma-uow internal error: a count statement for ${model.name} without its rows must be the step's only one`);
+    const written = await count(statement, ctx);
+    if (written === rows) {
+      if (statements.length === 1) return [];
+      mark(first, Array.from({ length: rows }, (_, i) => i + 1));
+      continue;
+    }
+    const listed = (await ctx.tx.$queryRaw<Row[]>(statement.written)).map((r) => Number(r['row']));
+    // A list longer than the count holds rows that only look written: name them all.
+    mark(first, statement.approximate && listed.length !== written ? [] : listed);
   }
-  let written = (_: StepRow, i: number) => positions?.has(i + 1) ?? false;
+  let isWritten = (_: StepRow, i: number) => positions?.has(i + 1) ?? false;
   if (positions === undefined) {
     if (keys.length === expected.length) return [];
     const done = new Set(keys.map((r) => identityOf(model, r)));
-    written = (r) => done.has(identityOf(model, r.key));
+    isWritten = (r) => done.has(identityOf(model, r.key));
   }
-  return expected.filter((r, i) => !written(r, i)).map((r) => conflict(model, r.key, r.version));
+  return expected.filter((r, i) => !isWritten(r, i)).map((r) => conflict(model, r.key, r.version));
 }
 
 /** The bulk strategy for one SQL dialect. */

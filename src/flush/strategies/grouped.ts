@@ -1,15 +1,22 @@
 import type { ConflictingRow } from '../../errors.js';
 import type { ModelMetadata } from '../../metadata/types.js';
+import { valuesEqual } from '../../tracking/values.js';
 import type { Row } from '../../tracking/entity.js';
 import type { UpdateRow } from '../plan.js';
-import { chunk } from '../dialects/dialect.js';
-import type { FlushStrategy, ModelDelegate } from '../strategy.js';
+import { chunk, fieldOf } from '../dialects/dialect.js';
+import type { FlushStrategy, ModelDelegate, StepContext } from '../strategy.js';
 import { conflict, toPrismaData, updateData, updateWhere } from './prisma-values.js';
 
 /**
  * `grouped`: Prisma Client calls, batched where Prisma can batch: one `createManyAndReturn` per
  * model, one `updateManyAndReturn` per group of rows given identical values, one `deleteMany`
  * per model.
+ *
+ * Prisma has no `createManyAndReturn`/`updateManyAndReturn` for the `mysql` provider: there rows
+ * are inserted with one `create` each (the only call returning generated keys), and a group's
+ * `updateMany` is checked by its count; when it is short, the group's rows are read back and
+ * those holding the new values (and version + 1) are the written ones, or, when more rows look
+ * written than were counted, every row of the group is named.
  */
 
 function stable(value: unknown): string {
@@ -65,23 +72,63 @@ function groups(rows: readonly UpdateRow[], perCall: number): UpdateRow[][] {
   return [...out.values()].flatMap((group) => chunk(group, perCall));
 }
 
+/** Whether Prisma has the `*AndReturn` calls for the schema's provider (not for `mysql`). */
+function andReturn(ctx: Pick<StepContext, 'schema'>): boolean {
+  return ctx.schema.provider !== 'mysql';
+}
+
+/**
+ * Without `updateManyAndReturn`: the rows of a group `updateMany` wrote, read back by key. Exact
+ * when as many rows look written as were counted; `undefined` (name them all) otherwise.
+ */
+async function writtenByCount(model: ModelMetadata, delegate: ModelDelegate, check: string, rows: readonly UpdateRow[], count: number): Promise<Set<string> | undefined> {
+  const fields = Object.keys(rows[0]!.set);
+  const versioned = check === 'version' && model.versionField !== undefined;
+  const names = [...model.primaryKey, ...fields, ...(versioned ? [model.versionField!] : [])];
+  const current = await delegate.findMany({ where: { OR: rows.map((r) => ({ ...r.key })) }, select: Object.fromEntries(names.map((n) => [n, true])) });
+  const byKey = new Map(current.map((r) => [keyId(model, r), r]));
+  const looks = rows.filter((row) => {
+    const now = byKey.get(keyId(model, row.key));
+    if (!now) return false;
+    if (versioned && Number(now[model.versionField!]) !== Number(row.version) + 1) return false;
+    return fields.every((name) => valuesEqual(fieldOf(model, name), now[name], row.set[name]));
+  });
+  return looks.length === count ? new Set(looks.map((r) => keyId(model, r.key))) : undefined;
+}
+
 export const groupedStrategy: FlushStrategy = {
   name: 'grouped',
   describe(step, model) {
     if (step.op === 'insert') return [`prisma.${model.delegate}.createManyAndReturn (${step.rows.length} rows)`];
+    // (For the mysql provider: one `create` per row and `updateMany` per group, see above.)
     if (step.op === 'delete') return chunk(step.rows, rowsPerCall(whereValues(model, step.check, 0))).map((rows) => `prisma.${model.delegate}.deleteMany (${rows.length} rows)`);
     return groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length))).map((g) => `prisma.${model.delegate}.updateManyAndReturn (${g.length} rows: ${step.fields.join(', ')})`);
   },
-  async insert(step, { model, delegate, session, tx }) {
+  async insert(step, ctx) {
+    const { model, delegate, session, tx } = ctx;
     await session?.prepare(tx, true);
+    if (!andReturn(ctx)) {
+      const out: Row[] = [];
+      for (const row of step.rows) out.push(await delegate.create({ data: toPrismaData(model, row.values) }));
+      return out;
+    }
     return delegate.createManyAndReturn({ data: step.rows.map((r) => toPrismaData(model, r.values)) });
   },
-  async update(step, { model, delegate, session, tx }) {
+  async update(step, ctx) {
+    const { model, delegate, session, tx } = ctx;
     await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
     for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length)))) {
+      const where = rows.length === 1 ? updateWhere(model, step.check, rows[0]!, step.checked) : { OR: rows.map((r) => updateWhere(model, step.check, r, step.checked)) };
+      if (!andReturn(ctx)) {
+        const { count } = await delegate.updateMany({ where, data: updateData(model, step.check, rows[0]!.set) });
+        if (count === rows.length || step.check === 'none') continue;
+        const done = await writtenByCount(model, delegate, step.check, rows, count);
+        for (const row of rows) if (!done?.has(keyId(model, row.key))) conflicts.push(conflict(model, row.key, row.version));
+        continue;
+      }
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
-        where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!, step.checked) : { OR: rows.map((r) => updateWhere(model, step.check, r, step.checked)) },
+        where,
         data: updateData(model, step.check, rows[0]!.set),
         select: select(model),
       });

@@ -1,0 +1,175 @@
+import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
+import type { PreparedInsert } from '../insert-rows.js';
+import type { DeleteStep, UpdateStep } from '../plan.js';
+import { chunk, fieldOf, type SqlDialect, type WriteStatement } from './dialect.js';
+import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './mariadb-json.js';
+
+/**
+ * MariaDB (10.6 and later): the rows of a step travel as ONE bound JSON parameter, unpacked by
+ * `JSON_TABLE` (see `mariadb-json.ts`), and the target table is joined to them on its primary
+ * key with the concurrency check in the join:
+ *
+ * ```sql
+ * UPDATE `Account` AS t
+ * JOIN JSON_TABLE(?, '$[*]' COLUMNS(i FOR ORDINALITY, k0 INT PATH '$[0]', s0 DECIMAL(65, 30) PATH '$[1]', v INT PATH '$[2]')) AS d
+ *   ON t.`id` = d.k0 AND t.`version` = d.v
+ * SET t.`balance` = d.s0, t.`version` = t.`version` + 1
+ * ```
+ *
+ * The rows arrive in primary-key order and InnoDB locks them in the order of the JSON array,
+ * so two commits touching the same rows wait for each other instead of deadlocking. MariaDB
+ * has no `UPDATE ... RETURNING`, and its row count (the matched rows, with the check) is the
+ * concurrency check: when it is short, one more query in the same transaction lists the rows
+ * that now hold what this statement wrote (new values and version + 1). A row another transaction set to exactly those values cannot be told
+ * from one this statement wrote; when such rows make the list longer than the row count,
+ * every row of the statement is named (see `approximate` in `dialect.ts`).
+ *
+ * A DELETE names the rows it removed exactly with `RETURNING` (single-table only on MariaDB,
+ * whose `IN (SELECT ... FROM JSON_TABLE(...))` would run as a dependent subquery), so its keys
+ * (and versions) are bound as row constructors, `WHERE (`id`, `version`) IN ((?, ?), ...)`,
+ * in chunks of at most 65,535 placeholders; the range scan locks them in key order.
+ *
+ * Inserts are `INSERT ... SELECT ... FROM JSON_TABLE(...) ORDER BY i RETURNING` the generated
+ * columns (MariaDB 10.5+). Statements are split only where the JSON would pass
+ * {@link MARIADB_MAX_JSON_BYTES} (`max_allowed_packet` is 16 MiB by default); each carries one
+ * parameter, far below the 65,535-placeholder limit.
+ *
+ * @module
+ */
+
+/** Most bytes of JSON one statement carries: half of MariaDB's default `max_allowed_packet` (16 MiB). */
+export const MARIADB_MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+/** Most placeholders MariaDB takes in one statement. */
+export const MARIADB_MAX_PARAMETERS = 65_535;
+
+/** A key or version value bound as a parameter (Prisma binds Dates and bytes natively). */
+function bound(_field: FieldMetadata, value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+/** A backquoted identifier. Names come from the schema, never from values. */
+export function mariadbQuote(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+function table(model: ModelMetadata): string {
+  return model.schema ? `${mariadbQuote(model.schema)}.${mariadbQuote(model.table)}` : mariadbQuote(model.table);
+}
+
+/** One column of the JSON rows: its alias in `d`, its field, and whether it is a key. */
+interface JsonColumn {
+  readonly alias: string;
+  readonly field: FieldMetadata;
+  readonly key?: boolean;
+}
+
+function jsonTable(columns: readonly JsonColumn[], json: string): Sql {
+  const defs = columns.map((c, i) => `${c.alias} ${jsonTableType(c.field, c.key)} PATH '$[${i}]'`).join(', ');
+  return sql`JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)}))`;
+}
+
+/**
+ * Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES}, each as its JSON text, the
+ * index of its first row and its row count. `value(row, i)` is the value of `fields[i]`.
+ */
+function jsonChunks<R>(fields: readonly FieldMetadata[], rows: readonly R[], value: (row: R, i: number) => unknown): { json: string; first: number; rows: number }[] {
+  const whole = mariadbJsonOf(fields, rows, value);
+  if (whole.length * 3 <= MARIADB_MAX_JSON_BYTES || Buffer.byteLength(whole) <= MARIADB_MAX_JSON_BYTES) return [{ json: whole, first: 0, rows: rows.length }];
+  const out: { json: string; first: number; rows: number }[] = [];
+  let first = 0;
+  let bytes = 2;
+  for (let r = 0; r < rows.length; r++) {
+    const size = Buffer.byteLength(mariadbJsonOf(fields, [rows[r]!], value)) - 1;
+    if (r > first && bytes + size > MARIADB_MAX_JSON_BYTES) {
+      out.push({ json: mariadbJsonOf(fields, rows.slice(first, r), value), first, rows: r - first });
+      first = r;
+      bytes = 2;
+    }
+    bytes += size;
+  }
+  out.push({ json: mariadbJsonOf(fields, rows.slice(first), value), first, rows: rows.length - first });
+  return out;
+}
+
+function keyColumns(model: ModelMetadata): JsonColumn[] {
+  return model.primaryKey.map((name, i) => ({ alias: `k${i}`, field: fieldOf(model, name), key: true }));
+}
+
+function keyJoin(keys: readonly JsonColumn[]): string {
+  return keys.map((k) => `t.${mariadbQuote(k.field.column)} = ${jsonTableValue(k.field, k.alias, true)}`).join(' AND ');
+}
+
+export const mariadbDialect: SqlDialect = {
+  name: 'mariadb',
+  supports(_model, fields) {
+    return fields.every((f) => !f.isList);
+  },
+  inserts(insert: PreparedInsert, model: ModelMetadata): Sql[] {
+    const columns: JsonColumn[] = insert.columns.map((field, i) => ({ alias: `c${i}`, field }));
+    const names = insert.columns.map((f) => mariadbQuote(f.column)).join(', ');
+    const values = columns.map((c) => jsonTableValue(c.field, c.alias)).join(', ');
+    const back = insert.generated.length === 0 ? '1 AS `_`' : insert.generated.map((f) => `${mariadbQuote(f.column)} AS ${mariadbQuote(f.name)}`).join(', ');
+    return jsonChunks(insert.columns, insert.rows, (row, i) => row[insert.columns[i]!.name]).map(
+      (part) =>
+        sql`INSERT INTO ${raw(table(model))} (${raw(names)}) SELECT ${raw(values)} FROM ${jsonTable(columns, part.json)} AS d ORDER BY d.i RETURNING ${raw(back)}`,
+    );
+  },
+  updates(step: UpdateStep, model: ModelMetadata): WriteStatement[] {
+    const keys = keyColumns(model);
+    const sets: JsonColumn[] = step.fields.map((name, i) => ({ alias: `s${i}`, field: fieldOf(model, name) }));
+    const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
+    const originals: JsonColumn[] = step.check === 'original' ? step.checked.map((name, i) => ({ alias: `o${i}`, field: fieldOf(model, name) })) : [];
+    const columns = [...keys, ...sets, ...(version ? [{ alias: 'v', field: version }] : []), ...originals];
+    const on = [keyJoin(keys)];
+    if (version) on.push(`t.${mariadbQuote(version.column)} = d.v`);
+    for (const o of originals) on.push(sameValueSql(o.field, `t.${mariadbQuote(o.field.column)}`, jsonTableValue(o.field, o.alias)));
+    const assignments = sets.map((s) => `t.${mariadbQuote(s.field.column)} = ${jsonTableValue(s.field, s.alias)}`);
+    if (version) assignments.push(`t.${mariadbQuote(version.column)} = t.${mariadbQuote(version.column)} + 1`);
+    // After a short count: the rows that now hold what the statement wrote.
+    const looksWritten = sets.map((s) => sameValueSql(s.field, `t.${mariadbQuote(s.field.column)}`, jsonTableValue(s.field, s.alias)));
+    if (version) looksWritten.push(`t.${mariadbQuote(version.column)} = d.v + 1`);
+    // Where column i of a row comes from: the key, the new values, the loaded version, the originals.
+    const value = (r: UpdateStep['rows'][number], i: number): unknown => {
+      if (i < keys.length) return r.key[keys[i]!.field.name];
+      i -= keys.length;
+      if (i < sets.length) return r.set[sets[i]!.field.name];
+      i -= sets.length;
+      if (version) {
+        if (i === 0) return r.version;
+        i--;
+      }
+      return r.original[originals[i]!.field.name];
+    };
+    return jsonChunks(
+      columns.map((c) => c.field),
+      step.rows,
+      value,
+    ).map((part) => ({
+      kind: 'count',
+      first: part.first,
+      rows: part.rows,
+      approximate: true,
+      sql: sql`UPDATE ${raw(table(model))} AS t JOIN ${jsonTable(columns, part.json)} AS d ON ${raw(on.join(' AND '))} SET ${raw(assignments.join(', '))}`,
+      written: sql`SELECT d.i AS \`row\` FROM ${jsonTable(columns, part.json)} AS d JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE ${raw(
+        looksWritten.length > 0 ? looksWritten.join(' AND ') : 'TRUE',
+      )}`,
+    }));
+  },
+  deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
+    const fields = model.primaryKey.map((name) => fieldOf(model, name));
+    const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
+    if (version) fields.push(version);
+    const target = fields.map((f) => mariadbQuote(f.column)).join(', ');
+    const back = model.primaryKey.map((name) => `${mariadbQuote(fieldOf(model, name).column)} AS ${mariadbQuote(name)}`).join(', ');
+    const rows = step.rows.map((r) => [...model.primaryKey.map((name) => bound(fieldOf(model, name), r.key[name])), ...(version ? [r.version] : [])]);
+    return chunk(rows, Math.floor(MARIADB_MAX_PARAMETERS / fields.length)).map((part) => ({
+      kind: 'keys',
+      sql: sql`DELETE FROM ${raw(table(model))} WHERE (${raw(target)}) IN (${join(
+        part.map((row) => sql`(${join(row, ', ')})`),
+        ', ',
+      )}) RETURNING ${raw(back)}`,
+    }));
+  },
+};

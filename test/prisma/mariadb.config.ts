@@ -1,0 +1,3 @@
+import { configFor } from './config-for.js';
+
+export default configFor('mariadb');
