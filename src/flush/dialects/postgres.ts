@@ -191,9 +191,18 @@ export const postgresDialect: SqlDialect = {
     const sets: Sql[] = [];
     const checks: Sql[] = [raw(keyJoin(model))];
     fields.forEach((field, i) => {
-      const set = column(`s${i}`, field, model, step.rows.map((r) => r.set[field.name]), true);
+      const delta = step.deltas.includes(field.name);
+      const set = column(`s${i}`, field, model, step.rows.map((r) => (delta ? r.deltas?.[field.name] : r.set[field.name])), true);
       columns.push(set);
-      sets.push(sql`${raw(quote(field.column))} = ${valueOf(set)}`);
+      if (!delta) {
+        sets.push(sql`${raw(quote(field.column))} = ${valueOf(set)}`);
+        return;
+      }
+      // A delta: added to the value stored now, its bounds checked against the sum in the same statement.
+      const sum = sql`t.${raw(quote(field.column))} + ${valueOf(set)}`;
+      sets.push(sql`${raw(quote(field.column))} = ${sum}`);
+      if (field.delta?.min !== undefined) checks.push(sql`${sum} >= ${field.delta.min}::${raw(set.type)}`);
+      if (field.delta?.max !== undefined) checks.push(sql`${sum} <= ${field.delta.max}::${raw(set.type)}`);
     });
     if (step.check === 'original') {
       step.checked.forEach((name, i) => {
@@ -212,6 +221,11 @@ export const postgresDialect: SqlDialect = {
     }
     const update = sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')}`;
     const locked = lockedRows(model, boundRows(columns), 'NO KEY UPDATE', session);
+    if (step.deltas.length > 0) {
+      // Deltas: the rows written come back with the sums stored (the objects show them after the commit).
+      const back = [...model.primaryKey, ...step.deltas].map((name) => `t.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
+      return [{ kind: 'keys', sql: sql`${locked} ${update} RETURNING ${raw(back)}${identified(session)}` }];
+    }
     const written = writtenByThisTransaction(model, keys, step.rows.length);
     if (!session?.identify) return [{ kind: 'count', sql: sql`${locked} ${update}`, written }];
     // The transaction's first statement also returns its identity: the count comes back as a row.

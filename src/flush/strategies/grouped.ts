@@ -31,8 +31,8 @@ function keyId(model: ModelMetadata, row: Readonly<Row>): string {
   return stable(model.primaryKey.map((k) => row[k]));
 }
 
-function select(model: ModelMetadata): Row {
-  return Object.fromEntries(model.primaryKey.map((k) => [k, true]));
+function select(model: ModelMetadata, also: readonly string[] = []): Row {
+  return Object.fromEntries([...model.primaryKey, ...also].map((k) => [k, true]));
 }
 
 /**
@@ -57,7 +57,8 @@ function whereValues(model: ModelMetadata, check: string, fields: number): numbe
 function groups(rows: readonly UpdateRow[], perCall: number): UpdateRow[][] {
   const out = new Map<string, UpdateRow[]>();
   for (const row of rows) {
-    const k = stable(row.set);
+    // Rows with deltas share a call when they add the same Δ (their `set` holds each row's own sum).
+    const k = row.deltas ? stable({ ...row.set, ...row.deltas }) : stable(row.set);
     const list = out.get(k);
     if (list) list.push(row);
     else out.set(k, [row]);
@@ -79,17 +80,20 @@ export const groupedStrategy: FlushStrategy = {
   async update(step, { model, delegate, session, tx }) {
     await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
-    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length)))) {
+    const stored: Row[] = [];
+    const where = (r: UpdateRow) => updateWhere(model, step.check, r, step.checked, step.deltas);
+    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length + step.deltas.length)))) {
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
-        where: rows.length === 1 ? updateWhere(model, step.check, rows[0]!, step.checked) : { OR: rows.map((r) => updateWhere(model, step.check, r, step.checked)) },
-        data: updateData(model, step.check, rows[0]!.set),
-        select: select(model),
+        where: rows.length === 1 ? where(rows[0]!) : { OR: rows.map(where) },
+        data: updateData(model, step.check, rows[0]!.set, rows[0]!.deltas),
+        select: select(model, step.deltas),
       });
+      if (step.deltas.length > 0) for (const row of written) stored.push(row);
       if (written.length === rows.length || step.check === 'none') continue;
       const done = new Set(written.map((r) => keyId(model, r)));
       for (const row of rows) if (!done.has(keyId(model, row.key))) conflicts.push(conflict(model, row.key, row.version));
     }
-    return conflicts;
+    return step.deltas.length > 0 ? { conflicts, stored } : { conflicts };
   },
   async delete(step, { model, delegate, session, tx }) {
     await session?.prepare(tx, true);
