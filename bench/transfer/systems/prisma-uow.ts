@@ -88,6 +88,12 @@ async function lockAccounts(uow: BankUnit, { fromId, toId }: TransferRequest, pr
 /** The prisma-uow modes measured. */
 export const UOW_SYSTEMS: readonly TransferSystem[] = [
   uowSystem({ id: 'uow', label: 'prisma-uow run(transfer, { retry }), declared deltas', databases: ['postgresql', 'sqlite'] }),
+  uowSystem({
+    id: 'uow-one-statement',
+    label: 'prisma-uow run(transfer, { retry, oneStatement: true }), declared deltas',
+    databases: ['postgresql'],
+    options: { oneStatement: true },
+  }),
   uowSystem({ id: 'uow-plain', label: 'prisma-uow run(transfer, { retry }), no deltas (balance checked)', databases: ['postgresql', 'sqlite'], deltas: false }),
   uowSystem({
     id: 'uow-interactive',

@@ -105,11 +105,13 @@ export function oneStatementCommit(plan: FlushPlan, schema: SchemaMetadata, sess
   }
   const ctes = join(parts.map((part, i) => sql`${raw(`s${i}`)} AS (${part.sql})`), ', ');
   const outputs = parts.map((part, i) => aggregate(`s${i}`, part.columns));
-  const short = parts.flatMap((part, i) => (part.expected === undefined ? [] : [`(SELECT count(*) FROM s${i}) <> ${part.expected}`]));
+  // Per update step: `(SELECT count(*) FROM s1) <> 2`, and the step named in the failing cast.
+  const short = parts.flatMap((part, i) => (part.expected === undefined ? [] : [{ test: `(SELECT count(*) FROM s${i}) <> ${part.expected}`, name: `${part.step.model} (step ${i + 1})` }]));
+  const names = short.map((s) => `CASE WHEN ${s.test} THEN '${s.name}' END`).join(', ');
   const check =
     short.length === 0
       ? raw('NULL AS "uow$check"')
-      : sql`CASE WHEN ${raw(short.join(' OR '))} THEN ${ONE_STATEMENT_CHECK}::text::int4 END AS "uow$check"`;
+      : sql`CASE WHEN ${raw(short.map((s) => s.test).join(' OR '))} THEN (${ONE_STATEMENT_CHECK} || ': ' || concat_ws(', ', ${raw(names)}))::int4 END AS "uow$check"`;
   return {
     sql: sql`WITH ${ctes} SELECT ${join([...outputs, check], ', ')}`,
     read(row) {
