@@ -135,6 +135,48 @@ export class ConcurrencyConflictError extends UnitOfWorkError {
 }
 
 /**
+ * A field declared `/// @delta(min: ..., max: ...)` would leave its bounds: the commit adds the
+ * unit's change (`delta`) to the value stored NOW, and that sum (`reached`) is below `min` or
+ * above `max` (`bound` says which; `limit` is its value). Concurrent units never drive a delta out
+ * of bounds: each one's statement checks the sum against the value committed before it. The whole
+ * unit was rolled back; nothing was written. Turn it into the domain's own refusal (`insufficient
+ * funds`), or run the unit again: it re-reads the current value.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await units.run(transfer);
+ * } catch (error) {
+ *   if (error instanceof DeltaBoundError && error.field === 'balance') throw new InsufficientFunds(error.key);
+ *   throw error;
+ * }
+ * ```
+ */
+export class DeltaBoundError extends UnitOfWorkError {
+  override name = 'DeltaBoundError';
+  /** Which bound the value would cross. */
+  readonly bound: 'min' | 'max';
+  /** The bound as declared in the schema (`"0"`). */
+  readonly limit: string;
+  /** The value the field would have reached: the value stored at the commit plus {@link delta}. */
+  readonly reached: unknown;
+  /** What the unit added (value at commit − value loaded). */
+  readonly delta: unknown;
+  constructor(context: { model: string; key: KeyValue; field: string; bound: 'min' | 'max'; limit: string; reached: unknown; delta: unknown }) {
+    const { model, key, field, bound, limit, reached, delta } = context;
+    const side = bound === 'min' ? 'below its minimum' : 'above its maximum';
+    super(
+      `${describeRow(model, key)}.${field} would become ${String(reached)}, ${side} of ${limit} (@delta ${bound}: ${limit}), by adding ${String(delta)} to the value stored now; the unit was rolled back and nothing was written. Refuse the operation, or run the unit again to re-read the value.`,
+      { model, key, field },
+    );
+    this.bound = bound;
+    this.limit = limit;
+    this.reached = reached;
+    this.delta = delta;
+  }
+}
+
+/**
  * The database rejected a statement of the commit. The transaction was rolled back. `kind` says
  * what went wrong the same way whatever the database and whichever strategy sent the statement;
  * `cause` is Prisma's or the driver's own error.

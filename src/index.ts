@@ -17,6 +17,7 @@ export {
   CommitOutcomeUnknownError,
   ConcurrencyConflictError,
   DatabaseError,
+  DeltaBoundError,
   EntityNotFoundError,
   UnitClosedError,
   UnitOfWorkError,
@@ -30,6 +31,7 @@ export { classifyDatabaseError, type DatabaseErrorKind } from './database-errors
 export type { FlushLogEntry } from './flush/strategies/logging.js';
 export type { FlushStrategyName } from './flush/strategy.js';
 export type {
+  DeltaMetadata,
   FieldDefaultKind,
   FieldMetadata,
   ModelMetadata,

@@ -9,6 +9,7 @@
  * @module
  */
 import { fork } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectStormClient, createStormDatabase, type StormProvider } from './database.js';
@@ -22,11 +23,15 @@ export interface StormOptions {
   transfersPerProcess: number;
   accounts: number;
   initialBalance?: number;
+  /** Use the bank schema's declared deltas (`balance` `@delta(min: 0)`, `loyaltyPoints` `@delta`). */
+  deltas?: boolean;
 }
 
 /** What a storm measured, and the invariants it broke (none, we hope). */
 export interface StormReport extends Omit<WorkerReport, 'failed'> {
   provider: StormProvider;
+  accounts: number;
+  deltas: boolean;
   processes: number;
   attempted: number;
   failed: Record<string, number>;
@@ -53,7 +58,7 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     const reports = await Promise.all(
       Array.from({ length: options.processes }, (_, i) =>
         new Promise<WorkerReport>((resolve, reject) => {
-          const child = fork(workerPath, [JSON.stringify(db), String(options.transfersPerProcess), JSON.stringify(accountIds), String(i + 1)], {
+          const child = fork(workerPath, [JSON.stringify(db), String(options.transfersPerProcess), JSON.stringify(accountIds), String(i + 1), options.deltas ? 'deltas' : 'plain'], {
             execArgv: ['--import', 'tsx'],
           });
           let report: WorkerReport | undefined;
@@ -67,18 +72,21 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     const accounts = (await prisma.account.findMany({ orderBy: { id: 'asc' } })).map((a) => ({ id: a.id, balance: a.balance.toString() }));
     const ledger = (await prisma.ledgerEntry.findMany()).map((e) => ({ fromId: e.fromId, toId: e.toId, amount: e.amount.toString() }));
     await prisma.$disconnect();
-    const sum = (key: 'committed' | 'rejected' | 'retries' | 'conflicts' | 'deadlocksReachingCaller') => reports.reduce((s, r) => s + r[key], 0);
+    const sum = (key: 'committed' | 'rejected' | 'retries' | 'conflicts' | 'boundRetries' | 'deadlocksReachingCaller') => reports.reduce((s, r) => s + r[key], 0);
     const failed: Record<string, number> = {};
     for (const r of reports) for (const [k, v] of Object.entries(r.failed)) failed[k] = (failed[k] ?? 0) + v;
     const committed = sum('committed');
     return {
       provider: options.provider,
+      accounts: options.accounts,
+      deltas: options.deltas ?? false,
       processes: options.processes,
       attempted: options.processes * options.transfersPerProcess,
       committed,
       rejected: sum('rejected'),
       retries: sum('retries'),
       conflicts: sum('conflicts'),
+      boundRetries: sum('boundRetries'),
       deadlocksReachingCaller: sum('deadlocksReachingCaller'),
       failed,
       seconds,
@@ -93,9 +101,9 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
 /** One line per figure, for the terminal and the README. */
 export function formatStorm(r: StormReport): string {
   return [
-    `storm on ${r.provider}: ${r.processes} processes x ${r.attempted / r.processes} transfers`,
+    `storm on ${r.provider}: ${r.processes} processes x ${r.attempted / r.processes} transfers between ${r.accounts} accounts${r.deltas ? ', declared deltas' : ''}`,
     `  committed ${r.committed}, refused by domain rules ${r.rejected}, failed ${JSON.stringify(r.failed)}`,
-    `  retries ${r.retries} (conflicts ${r.conflicts}), deadlock errors reaching callers ${r.deadlocksReachingCaller}`,
+    `  retries ${r.retries} (conflicts ${r.conflicts}, delta bounds ${r.boundRetries}), deadlock errors reaching callers ${r.deadlocksReachingCaller}`,
     `  ${r.seconds.toFixed(1)} s, ${r.transfersPerSecond.toFixed(0)} committed transfers/s`,
     r.violations.length === 0 ? '  invariants: all hold' : `  INVARIANTS BROKEN:\n    ${r.violations.join('\n    ')}`,
   ].join('\n');
@@ -108,6 +116,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       processes: { type: 'string', default: '8' },
       transfers: { type: 'string', default: '500' },
       accounts: { type: 'string', default: '10' },
+      balance: { type: 'string', default: '1000' },
+      deltas: { type: 'boolean', default: false },
+      out: { type: 'string' },
     },
   });
   const report = await runStorm({
@@ -115,7 +126,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     processes: Number(values.processes),
     transfersPerProcess: Number(values.transfers),
     accounts: Number(values.accounts),
+    initialBalance: Number(values.balance),
+    deltas: values.deltas,
   });
   console.log(formatStorm(report));
+  if (values.out) {
+    const command = `npx tsx bench/storm/storm.ts ${process.argv.slice(2).join(' ')}`;
+    await writeFile(values.out, `<!-- Written by bench/storm/storm.ts. Do not edit. -->\n\n\`${command}\`\n\n\`\`\`\n${formatStorm(report)}\n\`\`\`\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\`\n`);
+  }
   process.exitCode = report.violations.length === 0 && Object.keys(report.failed).length === 0 ? 0 : 1;
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { createUnits, isRetryableError } from 'prisma-uow';
+import { createUnits, DeltaBoundError, isRetryableError } from 'prisma-uow';
+import { withBankDeltas } from '../bank-deltas.js';
 import { TransferRejectedError } from '../../examples/bank/domain.js';
 import { bank } from '../../examples/bank/models.js';
 import { transfer } from '../../examples/bank/transfer.js';
@@ -16,11 +17,13 @@ export interface WorkerReport {
   rejected: number;
   retries: number;
   conflicts: number;
+  /** Retries after a `DeltaBoundError` (with `--deltas`: concurrent withdrawals would have overdrawn). */
+  boundRetries: number;
   failed: Record<string, number>;
   deadlocksReachingCaller: number;
 }
 
-const [dbJson, countText, accountsJson, seedText] = process.argv.slice(2);
+const [dbJson, countText, accountsJson, seedText, deltasText] = process.argv.slice(2);
 const db = JSON.parse(dbJson!) as StormDatabase;
 const count = Number(countText);
 const accounts = JSON.parse(accountsJson!) as number[];
@@ -28,8 +31,9 @@ let seed = Number(seedText) || 1;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
 const { prisma, schema } = await connectStormClient(db);
-const units = createUnits({ prisma, schema, ...bank });
-const report: WorkerReport = { committed: 0, rejected: 0, retries: 0, conflicts: 0, failed: {}, deadlocksReachingCaller: 0 };
+const deltas = deltasText === 'deltas';
+const units = createUnits({ prisma, schema: deltas ? withBankDeltas(schema) : schema, ...bank });
+const report: WorkerReport = { committed: 0, rejected: 0, retries: 0, conflicts: 0, boundRetries: 0, failed: {}, deadlocksReachingCaller: 0 };
 
 for (let i = 0; i < count; i++) {
   const from = accounts[Math.floor(random() * accounts.length)]!;
@@ -41,9 +45,12 @@ for (let i = 0; i < count; i++) {
       retry: {
         attempts: 50,
         maxDelayMs: 100,
+        // A delta bound (the balance would go below zero) is retried: the transfer re-reads and refuses.
+        retryOn: (error) => isRetryableError(error) || error instanceof DeltaBoundError,
         onRetry: (error) => {
           report.retries++;
           if ((error as Error).name === 'ConcurrencyConflictError') report.conflicts++;
+          if (error instanceof DeltaBoundError) report.boundRetries++;
         },
       },
     });

@@ -17,6 +17,11 @@ export class AccountRepository {
     return this.accounts.get(id);
   }
 
+  /** The accounts with these ids, in that order, read in ONE query (throws `EntityNotFoundError` naming every missing id). */
+  getMany(ids: readonly number[]): Promise<TrackedAccount[]> {
+    return this.accounts.getMany(ids);
+  }
+
   /** Accounts of one user, oldest first. */
   ofOwner(ownerId: number): Promise<TrackedAccount[]> {
     return this.accounts.find({ where: { ownerId }, orderBy: { id: 'asc' } });

@@ -1,6 +1,6 @@
 import type { Decimal } from '@prisma/client/runtime/client';
 import { TransferRejectedError, money } from './domain.js';
-import type { BankUnit } from './models.js';
+import type { BankUnit, TrackedAccount } from './models.js';
 
 /** Loyalty points the sender's owner earns per transfer. */
 export const LOYALTY_POINTS_PER_TRANSFER = 10;
@@ -15,7 +15,11 @@ export interface TransferRequest {
 /**
  * The bank transfer of the seed article: debit one account, credit another, write a ledger
  * entry, add loyalty points to the sender's owner. Plain code over loaded objects: no
- * transaction, no save. The unit it runs in writes all of it at its end, or nothing.
+ * transaction, no save. The unit it runs in writes all of it at its end, or nothing. With the
+ * bank schema's declared deltas (`balance` `@delta(min: 0)`, `loyaltyPoints` `@delta`), the
+ * commit adds to both instead of overwriting them: concurrent transfers on the same accounts do
+ * not conflict, and a balance that concurrent withdrawals would take below zero stops the commit
+ * with a `DeltaBoundError` (run the unit again to re-read and refuse with `InsufficientFundsError`).
  *
  * @example
  * ```ts
@@ -30,8 +34,8 @@ export async function transfer(uow: BankUnit, request: TransferRequest): Promise
   if (request.fromId === request.toId) {
     throw new TransferRejectedError(`Account#${request.fromId} cannot transfer to itself.`);
   }
-  const sender = await uow.accounts.get(request.fromId);
-  const receiver = await uow.accounts.get(request.toId);
+  // Both accounts in one query.
+  const [sender, receiver] = (await uow.accounts.getMany([request.fromId, request.toId])) as [TrackedAccount, TrackedAccount];
   sender.withdraw(amount); // BankAccount's rule: refuses to overdraw
   receiver.deposit(amount);
   uow.ledger.record(sender, receiver, amount);

@@ -7,7 +7,8 @@ import type { DeleteStep, FlushPlan, FlushStep, InsertStep, UpdateStep } from '.
 import { changedSinceLoaded, checksText, conflictIdentity, equalInValue, transactionReader, type RowReader } from './recheck.js';
 import { conflict } from './strategies/prisma-values.js';
 import type { TransactionSession } from './session.js';
-import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient } from './strategy.js';
+import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient, UpdateResult } from './strategy.js';
+import { boundViolation, hasBounds } from './delta-bounds.js';
 
 /**
  * The executor: the one place that sends a plan to the database. It runs inside the commit's
@@ -18,9 +19,14 @@ import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient } fro
  * @module
  */
 
-/** What a successful execution returns: the stored rows of inserted objects, by entity id. */
+/**
+ * What a successful execution returns: the stored rows of inserted objects, and the stored values
+ * of updated delta fields (`/// @delta`, read back by the statement that added to them), by
+ * entity id.
+ */
 export interface ExecutionResult {
   readonly inserted: ReadonlyMap<number, Row>;
+  readonly updated?: ReadonlyMap<number, Row>;
 }
 
 function resolve(value: unknown, inserted: ReadonlyMap<number, Row>): unknown {
@@ -96,8 +102,8 @@ function wrap(error: unknown, step: FlushStep): UnitOfWorkError {
 export interface StepWriter {
   /** Inserts the rows; returns the stored rows (with generated values), in the same order. */
   insert(step: InsertStep, model: ModelMetadata): Promise<Row[]>;
-  /** Updates the rows; returns those that failed their concurrency check. */
-  update(step: UpdateStep, model: ModelMetadata): Promise<ConflictingRow[]>;
+  /** Updates the rows; returns those it did not write and, for deltas, the stored values. */
+  update(step: UpdateStep, model: ModelMetadata): Promise<UpdateResult>;
   /** Deletes the rows; returns those that failed their concurrency check. */
   delete(step: DeleteStep, model: ModelMetadata): Promise<ConflictingRow[]>;
   /**
@@ -112,14 +118,30 @@ export interface StepWriter {
  * (compared by value, see `recheck.ts`) are written again with a key-only check. Returns the
  * rows that really conflict.
  */
-async function update(step: UpdateStep, model: ModelMetadata, writer: StepWriter): Promise<ConflictingRow[]> {
-  const failed = await writer.update(step, model);
+async function update(step: UpdateStep, model: ModelMetadata, writer: StepWriter, stored: Row[]): Promise<ConflictingRow[]> {
+  const first = await writer.update(step, model);
+  if (first.stored) for (const row of first.stored) stored.push(row);
+  const failed = first.conflicts;
   if (failed.length === 0 || step.check !== 'original' || !writer.read) return failed;
   const equal = await equalInValue(step, model, failed, writer.read);
   if (equal.length === 0) return failed;
   const again = await writer.update({ ...step, check: 'exists', checked: [], rows: equal }, model);
+  if (again.stored) for (const row of again.stored) stored.push(row);
   const written = new Set(equal.map((row) => identityOf(model, row.key)));
-  return failed.filter((row) => !written.has(conflictIdentity(model, row))).concat(again);
+  return failed.filter((row) => !written.has(conflictIdentity(model, row))).concat(again.conflicts);
+}
+
+/** Stored delta values returned by a step, by the entity of its rows. */
+function keepStored(step: UpdateStep, model: ModelMetadata, rows: readonly Row[], into: Map<number, Row>): void {
+  if (rows.length === 0) return;
+  const byIdentity = new Map(rows.map((row) => [identityOf(model, row), row]));
+  for (const row of step.rows) {
+    const back = byIdentity.get(identityOf(model, row.key)!);
+    if (!back) continue;
+    const values: Row = {};
+    for (const name of step.deltas) values[name] = back[name];
+    into.set(row.entity, { ...into.get(row.entity), ...values });
+  }
 }
 
 /**
@@ -135,6 +157,7 @@ async function update(step: UpdateStep, model: ModelMetadata, writer: StepWriter
  */
 export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: StepWriter): Promise<ExecutionResult> {
   const inserted = new Map<number, Row>();
+  const updated = new Map<number, Row>();
   const conflicts: ConflictingRow[] = [];
   for (const planned of plan.steps) {
     const step = resolveStep(planned, schema, inserted);
@@ -144,7 +167,14 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
         const rows = await writer.insert(step, model);
         step.rows.forEach((r, i) => inserted.set(r.entity, rows[i]!));
       } else if (step.op === 'update') {
-        for (const row of await update(step, model, writer)) conflicts.push(row);
+        const stored: Row[] = [];
+        const failed = await update(step, model, writer, stored);
+        if (failed.length > 0 && writer.read && hasBounds(step, model)) {
+          const broken = await boundViolation(step, model, failed, writer.read);
+          if (broken) throw broken;
+        }
+        for (const row of failed) conflicts.push(row);
+        if (step.deltas.length > 0) keepStored(step, model, stored, updated);
       } else {
         for (const row of await writer.delete(step, model)) conflicts.push(row);
       }
@@ -153,7 +183,7 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
     }
     if (conflicts.length > 0) throw new ConcurrencyConflictError(conflicts);
   }
-  return { inserted };
+  return updated.size > 0 ? { inserted, updated } : { inserted };
 }
 
 /**
@@ -181,7 +211,9 @@ export async function executePlan(
       if (!exactText || !checksText(step, model)) return strategy.update(step, context(model));
       const { changed, unchanged } = await changedSinceLoaded(step, model, read);
       const conflicts = changed.map((row) => conflict(model, row.key, row.version));
-      return unchanged.length === 0 ? conflicts : conflicts.concat(await strategy.update({ ...step, rows: unchanged }, context(model)));
+      if (unchanged.length === 0) return { conflicts };
+      const rest = await strategy.update({ ...step, rows: unchanged }, context(model));
+      return { ...rest, conflicts: conflicts.concat(rest.conflicts) };
     },
     delete: (step, model) => strategy.delete(step, context(model)),
     read,

@@ -41,6 +41,12 @@ export interface UpdateStep {
    * `@updatedAt` fields, which every writer sets (empty for other checks).
    */
   readonly checked: readonly string[];
+  /**
+   * The written columns declared `/// @delta`: written as `col = col + Δ` (each row's
+   * `deltas`), never checked, their bounds checked against the sum, and returned as stored.
+   * When every written column is one (or an `@updatedAt` stamp), the check is `exists`.
+   */
+  readonly deltas: readonly string[];
   /** Rows in primary-key order, so concurrent commits lock rows in the same order. */
   readonly rows: readonly UpdateRow[];
 }

@@ -2,6 +2,7 @@ import { describeRow } from '../errors.js';
 import type { SchemaMetadata } from '../metadata/types.js';
 import { PendingKey, type ChangeSet, type InsertChange, type UpdateChange } from '../tracking/change-set.js';
 import type { Row } from '../tracking/entity.js';
+import { onlyDeltas } from '../tracking/delta.js';
 import { tupleKey } from '../tracking/keys.js';
 import type { CommitOrder } from './commit-order.js';
 import { cyclicCuts, dependencies, type Dependency, type Operation } from './dependencies.js';
@@ -245,10 +246,14 @@ function groupOperations(schema: SchemaMetadata, order: CommitOrder, ops: readon
 
 function updateStep(schema: SchemaMetadata, model: string, fields: readonly string[], check: RowCheck | undefined, rows: readonly UpdateRow[]): UpdateStep {
   const meta = schema.models[model]!;
-  const chosen: RowCheck = check ?? (meta.versionField !== undefined ? 'version' : 'original');
-  // The original-value check compares the written columns but `@updatedAt`, which every writer sets.
-  const checked = chosen === 'original' ? fields.filter((name) => !meta.fields.find((f) => f.name === name)?.isUpdatedAt) : [];
-  return Object.freeze({ op: 'update', model, fields, check: chosen, checked, rows: Object.freeze(rows) });
+  const deltas = check === 'none' ? [] : fields.filter((name) => meta.fields.find((f) => f.name === name)?.delta !== undefined);
+  // Rows changing nothing but deltas (and @updatedAt stamps) only have to exist: no version, no originals.
+  const chosen: RowCheck = check ?? (deltas.length > 0 && onlyDeltas(meta, fields) ? 'exists' : meta.versionField !== undefined ? 'version' : 'original');
+  // The original-value check compares the written columns but `@updatedAt`, which every writer
+  // sets, and deltas, which are added to whatever is stored.
+  const checked =
+    chosen === 'original' ? fields.filter((name) => { const f = meta.fields.find((x) => x.name === name); return !f?.isUpdatedAt && f?.delta === undefined; }) : [];
+  return Object.freeze({ op: 'update', model, fields, check: chosen, checked, deltas, rows: Object.freeze(rows) });
 }
 
 /**

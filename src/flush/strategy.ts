@@ -42,13 +42,27 @@ export interface StepContext {
   readonly session?: TransactionSession | undefined;
 }
 
+/** What writing one update step did. */
+export interface UpdateResult {
+  /**
+   * The rows not written: they failed their concurrency check, were gone, or (steps with
+   * bounded deltas) would have left a bound; the executor tells these apart.
+   */
+  readonly conflicts: ConflictingRow[];
+  /**
+   * Steps with deltas: the rows written, each with its primary key and its delta fields as
+   * stored after the statement (by field name, in the field's JavaScript type).
+   */
+  readonly stored?: readonly Row[];
+}
+
 /** One way of writing plan steps. Steps arrive with every pending key already resolved. */
 export interface FlushStrategy {
   readonly name: FlushStrategyName;
   /** Inserts the rows; returns the stored rows (with generated values), in the same order. */
   insert(step: InsertStep, ctx: StepContext): Promise<Row[]>;
-  /** Updates the rows; returns those that failed their concurrency check. */
-  update(step: UpdateStep, ctx: StepContext): Promise<ConflictingRow[]>;
+  /** Updates the rows; returns those it did not write and, for deltas, the stored values. */
+  update(step: UpdateStep, ctx: StepContext): Promise<UpdateResult>;
   /** Deletes the rows; returns those that failed their concurrency check. */
   delete(step: DeleteStep, ctx: StepContext): Promise<ConflictingRow[]>;
   /**

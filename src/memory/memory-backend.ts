@@ -4,6 +4,7 @@ import type { FlushPlan, RowCheck, UpdateRow } from '../flush/plan.js';
 import { conflict } from '../flush/strategies/prisma-values.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
+import { addDelta, brokenBound } from '../tracking/delta.js';
 import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
 import type { UnitBackend } from '../unit-of-work/backend.js';
@@ -72,20 +73,30 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
     async update(step, model) {
       store.statement(`UPDATE ${model.name} (${step.fields.join(', ')})`);
       const conflicts: ConflictingRow[] = [];
+      const written: Row[] = [];
+      const deltas = step.deltas.map((name) => model.fields.find((f) => f.name === name)!);
       for (const row of step.rows) {
         const found = stored(ctx, model, row.key);
-        if (!found || !passes(model, step.check, found.row, row, step.checked)) {
+        const changes: Row = { ...row.set };
+        // Deltas are added to the value stored now; a sum out of bounds leaves the row unwritten, as the databases' condition does.
+        if (found) for (const field of deltas) changes[field.name] = addDelta(field, found.row[field.name], row.deltas?.[field.name]);
+        const fits = deltas.every((field) => brokenBound(field, changes[field.name]) === undefined);
+        if (!found || !passes(model, step.check, found.row, row, step.checked) || !fits) {
           if (step.check !== 'none') conflicts.push(conflict(model, row.key, row.version));
           continue;
         }
-        const changes: Row = { ...row.set };
         if (step.check === 'version' && model.versionField !== undefined) {
           changes[model.versionField] = increment(found.row[model.versionField]);
         }
         updateRow(ctx, model, found.identity, changes);
+        if (deltas.length > 0) {
+          const back: Row = { ...row.key };
+          for (const field of deltas) back[field.name] = changes[field.name];
+          written.push(cloneRow(model, back));
+        }
       }
       endStatement(ctx);
-      return conflicts;
+      return deltas.length > 0 ? { conflicts, stored: written } : { conflicts };
     },
     async delete(step, model) {
       store.statement(`DELETE ${model.name}`);
@@ -97,6 +108,18 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
       }
       endStatement(ctx);
       return conflicts;
+    },
+    // Reads the current rows (to tell a delta bound from a conflict, see `delta-bounds.ts`).
+    async read(model, keys, fields) {
+      const out: Row[] = [];
+      for (const key of keys) {
+        const found = stored(ctx, model, key);
+        if (!found) continue;
+        const row: Row = {};
+        for (const name of [...model.primaryKey, ...fields]) row[name] = found.row[name];
+        out.push(cloneRow(model, row));
+      }
+      return out;
     },
   };
 }

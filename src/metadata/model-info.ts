@@ -25,6 +25,8 @@ export interface ModelInfo {
   /** `@updatedAt` fields: every update of a row sets them to the commit's instant. */
   readonly updatedAtFields: readonly string[];
   readonly versionField: string | undefined;
+  /** Whether some field is declared `/// @delta` (a counter written as `col = col + Δ`). */
+  readonly hasDeltas: boolean;
   /** Domain class whose prototype supplies methods and accessors (see `createUnits({ classes })`). */
   prototype: object | undefined;
 }
@@ -47,6 +49,7 @@ function modelInfo(meta: ModelMetadata, provider: Provider): ModelInfo {
     jsonFields: new Set(meta.fields.filter((f) => f.kind === 'Json').map((f) => f.name)),
     updatedAtFields: meta.fields.filter((f) => f.isUpdatedAt).map((f) => f.name),
     versionField: meta.versionField,
+    hasDeltas: meta.fields.some((f) => f.delta !== undefined),
     prototype: undefined,
   };
 }

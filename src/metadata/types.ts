@@ -58,6 +58,28 @@ export interface FieldMetadata {
   readonly defaultValue?: FieldDefaultValue;
   /** Native database type (`@db.VarChar(20)` is `['VarChar', ['20']]`). */
   readonly nativeType?: readonly [string, readonly string[]];
+  /**
+   * A declared delta (`/// @delta`, `/// @delta(min: 0)`): a numeric counter written as
+   * `col = col + Δ` and left out of the concurrency check, see {@link DeltaMetadata}.
+   */
+  readonly delta?: DeltaMetadata;
+}
+
+/**
+ * A field marked `/// @delta` in the schema: a commit writes it as `col = col + Δ` (Δ = value at
+ * commit − value loaded), so concurrent units adding to it never conflict; the bounds are checked
+ * by the same statement against the value it reaches. Bounds are decimal literals as written in
+ * the schema (`"0"`, `"-10.5"`), exact for `BigInt` and `Decimal`.
+ *
+ * @example
+ * ```prisma
+ * /// @delta(min: 0)
+ * balance Decimal
+ * ```
+ */
+export interface DeltaMetadata {
+  readonly min?: string;
+  readonly max?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { JsonNull } from '@prisma/client/runtime/client';
 import { UsageError } from '../errors.js';
 import type { EntityState, Row } from './entity.js';
+import { deltaBetween } from './delta.js';
 import { storedJson, valuesEqual } from './values.js';
 
 /**
@@ -47,6 +48,11 @@ export interface UpdateChange {
   readonly original: Readonly<Row>;
   /** The version the row had when loaded, for versioned models. */
   readonly version?: unknown;
+  /**
+   * For the changed fields declared `/// @delta`: what the unit added (value in {@link set} −
+   * value loaded). The commit writes `col = col + Δ` for these, not the value in `set`.
+   */
+  readonly deltas?: Readonly<Row>;
 }
 
 /** A loaded row to delete. */
@@ -146,8 +152,27 @@ export interface TrackedChanges {
 }
 
 /**
+ * The deltas (Δ per field) of the `/// @delta` fields among `set`, or `undefined` when none changed;
+ * `only` is true when nothing but deltas (and `@updatedAt` stamps) changed: such a row is written
+ * without a concurrency check and its version stays.
+ */
+function deltasOf(state: EntityState, set: Readonly<Row>): { deltas: Row; only: boolean } | undefined {
+  let deltas: Row | undefined;
+  let only = true;
+  for (const name in set) {
+    const field = state.info.fields.get(name)!;
+    if (field.delta === undefined) {
+      if (!field.isUpdatedAt) only = false;
+      continue;
+    }
+    (deltas ??= {})[name] = deltaBetween(field, set[name], state.base[name]);
+  }
+  return deltas && { deltas, only };
+}
+
+/**
  * New values of each touched object, as the commit will leave them: `values[i]` of `states[i]`,
- * and whether the commit updates that row (its version, if any, goes up by one). Parallel arrays,
+ * and whether the commit updates that row's version (a row whose only changes are deltas keeps it). Parallel arrays,
  * so that a commit of many rows allocates nothing per row here.
  *
  * @internal
@@ -212,19 +237,18 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
       }
       if (state.info.updatedAtFields.length > 0) stamp(state, now, set, values);
     }
-    final(state, values, updated);
+    const counters = updated && state.info.hasDeltas ? deltasOf(state, set!) : undefined;
+    final(state, values, updated && !counters?.only);
     if (set === undefined || !updated) return;
     const versionField = state.info.versionField;
     const key = pick(state.base, state.info.primaryKey);
     const original = state.base;
     const model = state.info.name;
-    updates.push(
-      Object.freeze(
-        versionField === undefined
-          ? { model, entity: state.id, key, set, original }
-          : { model, entity: state.id, key, set, original, version: state.base[versionField] },
-      ),
-    );
+    const change: UpdateChange =
+      versionField === undefined
+        ? { model, entity: state.id, key, set, original }
+        : { model, entity: state.id, key, set, original, version: state.base[versionField] };
+    updates.push(Object.freeze(counters ? { ...change, deltas: Object.freeze(counters.deltas) } : change));
   });
   tracked.removed.forEach((state) => {
     if (state.status !== 'removed') return;

@@ -8,7 +8,9 @@ import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/s
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
+import { commitInOneStatement } from './one-statement.js';
 import { inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
+import { strategyFor } from '../flush/strategies/index.js';
 
 export { DEFAULT_TRANSACTION_OPTIONS, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 
@@ -54,6 +56,7 @@ export class PrismaBackend implements UnitBackend {
     readonly strategy: FlushStrategy,
     private readonly transaction: TransactionOptions,
     private readonly open?: OpenTransaction,
+    private readonly oneStatement = false,
   ) {
     if (open && (schema.provider === 'postgresql' || schema.provider === 'mysql')) this.lockRows = (model, keys) => this.lockedRead(model, keys, open);
   }
@@ -77,6 +80,10 @@ export class PrismaBackend implements UnitBackend {
   async commit(plan: FlushPlan): Promise<ExecutionResult> {
     const run = (tx: TransactionClient, session: TransactionSession) => executePlan(plan, { schema: this.schema, strategy: this.strategy, tx, session });
     if (this.open) return run(this.open.tx, this.open.session);
+    if (this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql')) {
+      const done = await commitInOneStatement(this.prisma, this.schema, plan, this.transaction);
+      if (done) return done;
+    }
     return inTransaction(this.prisma, this.transaction, this.schema.provider, run);
   }
 

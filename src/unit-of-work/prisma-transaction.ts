@@ -105,6 +105,21 @@ function sqliteTimeout(error: UnitOfWorkError, session: TransactionSession): Uni
 }
 
 /**
+ * Lets the event loop run everything else that is due (timers included) before going on.
+ *
+ * SQLite needs this before every transaction: better-sqlite3 answers synchronously, so a unit's
+ * reads and commit resolve as a chain of microtasks that never returns to the event loop. With
+ * several units in flight they kept each other busy, and a unit waiting on a timer (the retry
+ * backoff, a `setTimeout` in the caller's code) never ran: the transfer benchmark measured one
+ * unit finishing 1,110 transfers while the others finished 1 each, and 3 s waits. One
+ * `setImmediate` per transaction puts each unit back in line behind the callbacks already due,
+ * so concurrent units take turns (measured in bench/results/transfer-latest.md, SQLite fairness).
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Runs `body` in one interactive `prisma.$transaction` with the unit's transaction options and a
  * {@link TransactionSession}, and turns failures into prisma-uow errors: a `DatabaseError`
  * (nothing was written), or, when `COMMIT` itself failed, whatever the database says happened
@@ -124,6 +139,7 @@ export async function inTransaction<T>(
   let finished: { value: T } | undefined;
   let failed: { error: unknown } | undefined;
   let restore: (() => Promise<void>) | undefined;
+  if (provider === 'sqlite') await yieldToEventLoop();
   try {
     return await transaction(
       async (tx) => {

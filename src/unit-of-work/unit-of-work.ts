@@ -51,6 +51,8 @@ interface Flushed {
   readonly changes: ChangeSet;
   readonly finals: FinalValues;
   readonly inserted: ReadonlyMap<number, Row>;
+  /** Delta fields as stored by the commit (`col + Δ`, read back), by entity id. */
+  readonly updated?: ReadonlyMap<number, Row> | undefined;
 }
 
 /** The value after `version` (a version field is an `Int` or a `BigInt`). */
@@ -312,10 +314,11 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       const { changes, finals } = computeChangeSet(this.tracked());
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
+      let updated: ReadonlyMap<number, Row> | undefined;
       if (!isEmptyChangeSet(changes)) {
-        inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
+        ({ inserted, updated } = await this.parts.backend.commit(planFlush(schema, this.parts.order, changes)));
       }
-      return { changes, finals, inserted };
+      return { changes, finals, inserted, updated };
     } catch (error) {
       await this.end(error);
       throw error;
@@ -327,11 +330,11 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
    * while updating the objects is an {@link AfterCommitError}, a failing hook a `HookError`
    * (`committed: true`); neither rolls anything back.
    */
-  private async settle({ changes, finals, inserted }: Flushed): Promise<void> {
+  private async settle({ changes, finals, inserted, updated }: Flushed): Promise<void> {
     this.state = 'committed';
     let failure: unknown;
     try {
-      this.applyCommitted(finals, inserted);
+      this.applyCommitted(finals, inserted, updated);
     } catch (error) {
       failure = error;
     }
@@ -349,13 +352,17 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     if (hookFailure) throw hookFailure;
   }
 
-  /** After a commit: snapshots take the committed values (generated keys, new versions, links). */
-  private applyCommitted(finals: FinalValues, inserted: ReadonlyMap<number, Row>): void {
+  /**
+   * After a commit: snapshots take the committed values (generated keys, new versions, links, and
+   * delta fields as the database stored them: `col + Δ` of concurrent units included).
+   */
+  private applyCommitted(finals: FinalValues, inserted: ReadonlyMap<number, Row>, sums: ReadonlyMap<number, Row> | undefined): void {
     const { states, values, updated } = finals;
     for (let i = 0; i < states.length; i++) {
       const state = states[i]!;
       const stored = inserted.get(state.id);
-      let next: Row = stored ? { ...values[i], ...stored } : values[i]!;
+      const sum = stored ? undefined : sums?.get(state.id);
+      let next: Row = stored || sum ? { ...values[i], ...stored, ...sum } : values[i]!;
       const versionField = state.info.versionField;
       if (!stored && versionField !== undefined && updated[i]) {
         if (Object.isFrozen(next)) next = { ...next };

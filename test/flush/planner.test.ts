@@ -52,7 +52,7 @@ describe('planFlush', () => {
   });
 
   it('groups updates by the set of changed columns, rows in key order', () => {
-    const plan = planFlush(demo, commitOrder(demo), {
+    const plan = planFlush(test, commitOrder(test), {
       ...empty,
       updates: [3, 1, 2].map((id) => ({ model: 'Account', entity: id, key: { id }, set: { balance: id * 10 }, original: { balance: 0 }, version: 0 })),
     });
@@ -64,11 +64,27 @@ describe('planFlush', () => {
   });
 
   it('checks original values for models without a version field', () => {
-    const plan = planFlush(demo, commitOrder(demo), {
+    const plan = planFlush(test, commitOrder(test), {
       ...empty,
       updates: [{ model: 'User', entity: 1, key: { id: 1 }, set: { loyaltyPoints: 10 }, original: { loyaltyPoints: 0 } }],
     });
-    expect(plan.steps[0]).toMatchObject({ check: 'original', checked: ['loyaltyPoints'] });
+    expect(plan.steps[0]).toMatchObject({ check: 'original', checked: ['loyaltyPoints'], deltas: [] });
+  });
+
+  it('declared deltas (the bank schema: Account.balance, User.loyaltyPoints): rows changing only deltas need only exist; other columns keep their check', () => {
+    const plan = planFlush(demo, commitOrder(demo), {
+      ...empty,
+      updates: [
+        { model: 'Account', entity: 1, key: { id: 1 }, set: { balance: 5 }, original: { balance: 10 }, version: 3, deltas: { balance: -5 } },
+        { model: 'User', entity: 2, key: { id: 1 }, set: { loyaltyPoints: 10 }, original: { loyaltyPoints: 0 }, deltas: { loyaltyPoints: 10 } },
+        { model: 'User', entity: 3, key: { id: 2 }, set: { loyaltyPoints: 10, name: 'b' }, original: { loyaltyPoints: 0, name: 'a' }, deltas: { loyaltyPoints: 10 } },
+      ],
+    });
+    expect(plan.steps.map((s) => s.op === 'update' && { model: s.model, check: s.check, checked: s.checked, deltas: s.deltas })).toEqual([
+      { model: 'User', check: 'exists', checked: [], deltas: ['loyaltyPoints'] },
+      { model: 'User', check: 'original', checked: ['name'], deltas: ['loyaltyPoints'] },
+      { model: 'Account', check: 'exists', checked: [], deltas: ['balance'] },
+    ]);
   });
 
   it('writes @updatedAt fields but does not check their original values (every writer sets them)', () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TransferRejectedError } from '../../examples/bank/domain.js';
 import { bank as bankSetup } from '../../examples/bank/models.js';
 import { LOYALTY_POINTS_PER_TRANSFER, transfer } from '../../examples/bank/transfer.js';
-import { schema } from '../../src/generated/uow/index.js';
+// The bank models without their declared deltas (test/prisma/prepare.ts): balances are checked columns here; deltas: bank-deltas.test.ts.
+import { schema } from '../generated/sqlite/uow/index.js';
 import { ConcurrencyConflictError } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
 

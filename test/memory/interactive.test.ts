@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../examples/bank/domain.js';
 import { bank as bankSetup } from '../../examples/bank/models.js';
-import { schema } from '../../src/generated/uow/index.js';
+// The bank models without their declared deltas (test/prisma/prepare.ts): balances are checked columns here; deltas: bank-deltas.test.ts.
+import { schema } from '../generated/sqlite/uow/index.js';
 import { UsageError } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
 

@@ -51,9 +51,17 @@ datasource db {
 }
 `;
 
-/** The demo models: `prisma/schema.prisma` without its generator and datasource blocks. */
+/**
+ * The demo models: `prisma/schema.prisma` without its generator and datasource blocks, and
+ * without its `/// @delta` markers: the suites test the concurrency checks on `Account.balance`
+ * and `User.loyaltyPoints` as plain columns; declared deltas are tested on the `Counter` and
+ * `Tally` models of `extra.prisma` (and the bank example with deltas in `test/contract/deltas.test.ts`).
+ */
 function modelsOf(schema: string): string {
-  return schema.replace(/^(generator|datasource)\s+\w+\s*\{[\s\S]*?^\}\s*$/gm, '').trim();
+  return schema
+    .replace(/^(generator|datasource)\s+\w+\s*\{[\s\S]*?^\}\s*$/gm, '')
+    .replace(/^\s*\/\/\/.*@delta.*\n/gm, '')
+    .trim();
 }
 
 async function inputsHash(): Promise<string> {

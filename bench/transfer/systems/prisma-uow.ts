@@ -16,7 +16,8 @@
  */
 import { bank, type BankUnit } from '../../../examples/bank/models.js';
 import { transfer } from '../../../examples/bank/transfer.js';
-import { createUnits, type RunOptions } from '../../../src/index.js';
+import { createUnits, DeltaBoundError, isRetryableError, type RunOptions } from '../../../src/index.js';
+import { withBankDeltas } from '../../bank-deltas.js';
 import { prismaClient, TRANSACTION_LIMITS } from '../clients.js';
 import type { Provider, TransferRequest, TransferSystem } from '../types.js';
 import { ATTEMPTS, isRefusal } from './outcome.js';
@@ -28,6 +29,12 @@ export interface UowMode {
   readonly databases: readonly Provider[];
   /** Options of `units.run` (the retry is added). */
   readonly options?: Omit<RunOptions, 'retry'>;
+  /**
+   * Whether the unit uses the bank schema's declared deltas (`balance`, `loyaltyPoints`; default
+   * true, as prisma/schema.prisma declares them). A `DeltaBoundError` (concurrent withdrawals
+   * would overdraw) is retried: the transfer re-reads and refuses with `InsufficientFundsError`.
+   */
+  readonly deltas?: boolean;
   /** Runs in the unit before the bank's `transfer` (which then finds its rows in the identity map). */
   readonly before?: (uow: BankUnit, request: TransferRequest, provider: Provider) => Promise<void>;
 }
@@ -39,8 +46,11 @@ export function uowSystem(mode: UowMode): TransferSystem {
     label: mode.label,
     databases: mode.databases,
     async open(context) {
-      const { prisma, schema } = await prismaClient(context);
+      const { prisma, schema: plain } = await prismaClient(context);
+      const deltas = mode.deltas ?? true;
+      const schema = deltas ? withBankDeltas(plain) : plain;
       const units = createUnits({ prisma, schema, ...bank, transaction: TRANSACTION_LIMITS });
+      const retryOn = (error: unknown) => isRetryableError(error) || error instanceof DeltaBoundError;
       const before = mode.before;
       const service = before
         ? async (uow: BankUnit, request: TransferRequest) => {
@@ -52,7 +62,7 @@ export function uowSystem(mode: UowMode): TransferSystem {
         async transfer(request) {
           let retries = 0;
           try {
-            await units.run((uow) => service(uow, request), { ...mode.options, retry: { attempts: ATTEMPTS, onRetry: () => retries++ } });
+            await units.run((uow) => service(uow, request), { ...mode.options, retry: { attempts: ATTEMPTS, retryOn, onRetry: () => retries++ } });
             return { refused: false, retries };
           } catch (error) {
             if (isRefusal(error)) return { refused: true, retries };
@@ -77,10 +87,17 @@ async function lockAccounts(uow: BankUnit, { fromId, toId }: TransferRequest, pr
 
 /** The prisma-uow modes measured. */
 export const UOW_SYSTEMS: readonly TransferSystem[] = [
-  uowSystem({ id: 'uow', label: 'prisma-uow run(transfer, { retry })', databases: ['postgresql', 'sqlite'] }),
+  uowSystem({ id: 'uow', label: 'prisma-uow run(transfer, { retry }), declared deltas', databases: ['postgresql', 'sqlite'] }),
+  uowSystem({
+    id: 'uow-one-statement',
+    label: 'prisma-uow run(transfer, { retry, oneStatement: true }), declared deltas',
+    databases: ['postgresql'],
+    options: { oneStatement: true },
+  }),
+  uowSystem({ id: 'uow-plain', label: 'prisma-uow run(transfer, { retry }), no deltas (balance checked)', databases: ['postgresql', 'sqlite'], deltas: false }),
   uowSystem({
     id: 'uow-interactive',
-    label: 'prisma-uow { interactive: true } (+ locking find on PostgreSQL)',
+    label: 'prisma-uow { interactive: true } (+ locking find on PostgreSQL), declared deltas',
     databases: ['postgresql', 'sqlite'],
     options: { interactive: true },
     before: lockAccounts,

@@ -167,6 +167,58 @@ function generatedColumns(insert: PreparedInsert): Sql {
     : raw(insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', '));
 }
 
+/** The parts of one update step's statement: the locking CTE `d`, the UPDATE from it, the key columns. */
+function updateParts(step: UpdateStep, model: ModelMetadata, session?: StatementSession): { locked: Sql; update: Sql; keys: Column[] } {
+  const fields = step.fields.map((name) => fieldOf(model, name));
+  const keys = keyColumns(model, step.rows);
+  const columns = [...keys];
+  const sets: Sql[] = [];
+  const checks: Sql[] = [raw(keyJoin(model))];
+  fields.forEach((field, i) => {
+    const delta = step.deltas.includes(field.name);
+    const set = column(`s${i}`, field, model, step.rows.map((r) => (delta ? r.deltas?.[field.name] : r.set[field.name])), true);
+    columns.push(set);
+    if (!delta) {
+      sets.push(sql`${raw(quote(field.column))} = ${valueOf(set)}`);
+      return;
+    }
+    // A delta: added to the value stored now, its bounds checked against the sum in the same statement.
+    const sum = sql`t.${raw(quote(field.column))} + ${valueOf(set)}`;
+    sets.push(sql`${raw(quote(field.column))} = ${sum}`);
+    if (field.delta?.min !== undefined) checks.push(sql`${sum} >= ${field.delta.min}::${raw(set.type)}`);
+    if (field.delta?.max !== undefined) checks.push(sql`${sum} <= ${field.delta.max}::${raw(set.type)}`);
+  });
+  if (step.check === 'original') {
+    step.checked.forEach((name, i) => {
+      const field = fieldOf(model, name);
+      const original = column(`o${i}`, field, model, step.rows.map((r) => r.original[field.name]), true);
+      columns.push(original);
+      checks.push(sql`${comparable(field, raw(`t.${quote(field.column)}`))} IS NOT DISTINCT FROM ${comparable(field, valueOf(original))}`);
+    });
+  }
+  const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
+  if (version) {
+    const loaded = column('v', version, model, step.rows.map((r) => r.version), true);
+    columns.push(loaded);
+    sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
+    checks.push(sql`t.${raw(quote(version.column))} = ${valueOf(loaded)}`);
+  }
+  const update = sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')}`;
+  return { locked: lockedRows(model, boundRows(columns), 'NO KEY UPDATE', session), update, keys };
+}
+
+/**
+ * One update step as a statement returning every row it wrote: its key and its delta fields as
+ * stored (aliased to field names). For the one-statement commit (`postgres-one-statement.ts`).
+ *
+ * @internal
+ */
+export function postgresUpdateReturning(step: UpdateStep, model: ModelMetadata, session?: StatementSession): Sql {
+  const { locked, update } = updateParts(step, model, session);
+  const back = [...model.primaryKey, ...step.deltas].map((name) => `t.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
+  return sql`${locked} ${update} RETURNING ${raw(back)}`;
+}
+
 export const postgresDialect: SqlDialect = {
   name: 'postgresql',
   inserts(insert: PreparedInsert, model: ModelMetadata, session?: StatementSession): Sql[] {
@@ -185,33 +237,12 @@ export const postgresDialect: SqlDialect = {
     return fields.every((f) => !f.isList);
   },
   updates(step: UpdateStep, model: ModelMetadata, session?: StatementSession): WriteStatement[] {
-    const fields = step.fields.map((name) => fieldOf(model, name));
-    const keys = keyColumns(model, step.rows);
-    const columns = [...keys];
-    const sets: Sql[] = [];
-    const checks: Sql[] = [raw(keyJoin(model))];
-    fields.forEach((field, i) => {
-      const set = column(`s${i}`, field, model, step.rows.map((r) => r.set[field.name]), true);
-      columns.push(set);
-      sets.push(sql`${raw(quote(field.column))} = ${valueOf(set)}`);
-    });
-    if (step.check === 'original') {
-      step.checked.forEach((name, i) => {
-        const field = fieldOf(model, name);
-        const original = column(`o${i}`, field, model, step.rows.map((r) => r.original[field.name]), true);
-        columns.push(original);
-        checks.push(sql`${comparable(field, raw(`t.${quote(field.column)}`))} IS NOT DISTINCT FROM ${comparable(field, valueOf(original))}`);
-      });
+    if (step.deltas.length > 0) {
+      // Deltas: the rows written come back with the sums stored (the objects show them after the commit).
+      const returning = postgresUpdateReturning(step, model, session);
+      return [{ kind: 'keys', sql: session?.identify ? sql`${returning}, ${identityColumns()}` : returning }];
     }
-    const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
-    if (version) {
-      const loaded = column('v', version, model, step.rows.map((r) => r.version), true);
-      columns.push(loaded);
-      sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
-      checks.push(sql`t.${raw(quote(version.column))} = ${valueOf(loaded)}`);
-    }
-    const update = sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} FROM d WHERE ${join(checks, ' AND ')}`;
-    const locked = lockedRows(model, boundRows(columns), 'NO KEY UPDATE', session);
+    const { locked, update, keys } = updateParts(step, model, session);
     const written = writtenByThisTransaction(model, keys, step.rows.length);
     if (!session?.identify) return [{ kind: 'count', sql: sql`${locked} ${update}`, written }];
     // The transaction's first statement also returns its identity: the count comes back as a row.

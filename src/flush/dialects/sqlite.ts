@@ -42,6 +42,18 @@ function returning(model: ModelMetadata): Sql {
   return raw(model.primaryKey.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', '));
 }
 
+/** RETURNING of a delta UPDATE: the key and the sums stored. */
+function returningDeltas(model: ModelMetadata, deltas: readonly string[]): Sql {
+  const table = tableName(model);
+  const sums = deltas.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
+  return sql`${returning(model)}, ${raw(sums)}`;
+}
+
+/** A delta bound (a decimal literal of the schema) bound in the column's type. */
+function boundValue(field: FieldMetadata, limit: string): unknown {
+  return field.kind === 'BigInt' ? BigInt(limit) : Number(limit);
+}
+
 function valuesList(rows: readonly unknown[][]): Sql {
   return join(
     rows.map((row) => sql`(${join(row, ', ')})`),
@@ -104,9 +116,18 @@ export const sqliteDialect: SqlDialect = {
     const setCols = varying.map(() => ++n);
     const versionCol = version ? ++n : 0;
     const originalCols = checked.map(() => ++n);
+    const deltas = new Set(step.deltas);
+    const bounds: Sql[] = [];
     const sets: Sql[] = fields.map((f, i) => {
       const constant = constants[i];
-      return constant ? sql`${raw(quote(f.column))} = ${bind(f, constant.value)}` : raw(`${quote(f.column)} = d.column${setCols[varying.indexOf(f)]}`);
+      if (constant) return sql`${raw(quote(f.column))} = ${bind(f, constant.value)}`;
+      const value = `d.column${setCols[varying.indexOf(f)]}`;
+      if (!deltas.has(f.name)) return raw(`${quote(f.column)} = ${value}`);
+      // A delta: added to the value stored now, its bounds checked against the sum in the same statement.
+      const sum = `${table}.${quote(f.column)} + ${value}`;
+      if (f.delta?.min !== undefined) bounds.push(sql` AND ${raw(sum)} >= ${boundValue(f, f.delta.min)}`);
+      if (f.delta?.max !== undefined) bounds.push(sql` AND ${raw(sum)} <= ${boundValue(f, f.delta.max)}`);
+      return raw(`${quote(f.column)} = ${sum}`);
     });
     const checks = keys.map((k, i) => `${table}.${quote(k.column)} = d.column${keyCols[i]}`);
     if (version) {
@@ -119,20 +140,21 @@ export const sqliteDialect: SqlDialect = {
     const columnFields = [...keys, ...varying, ...(version ? [version] : []), ...checked];
     const rows = step.rows.map((r) => [
       ...keys.map((k) => bind(k, r.key[k.name])),
-      ...varying.map((f) => bind(f, r.set[f.name])),
+      ...varying.map((f) => bind(f, deltas.has(f.name) ? r.deltas?.[f.name] : r.set[f.name])),
       ...(version ? [r.version] : []),
       ...checked.map((f) => bind(f, r.original[f.name])),
     ]);
     const set = join(sets, ', ');
-    const where = raw(checks.join(' AND '));
+    const where = bounds.length === 0 ? raw(checks.join(' AND ')) : sql`${raw(checks.join(' AND '))}${join(bounds, '')}`;
+    const back = deltas.size > 0 ? returningDeltas(model, step.deltas) : returning(model);
     const json = sqliteJsonRows(columnFields, rows);
     if (json !== undefined) {
-      return [{ kind: 'keys', sql: sql`UPDATE ${raw(table)} SET ${set} FROM ${jsonTable(json, n)} AS d WHERE ${where} RETURNING ${returning(model)}` }];
+      return [{ kind: 'keys', sql: sql`UPDATE ${raw(table)} SET ${set} FROM ${jsonTable(json, n)} AS d WHERE ${where} RETURNING ${back}` }];
     }
-    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - (fields.length - varying.length)) / n));
+    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - (fields.length - varying.length) - bounds.length) / n));
     return chunk(rows, perChunk).map((part) => ({
       kind: 'keys',
-      sql: sql`UPDATE ${raw(table)} SET ${set} FROM (VALUES ${valuesList(part)}) AS d WHERE ${where} RETURNING ${returning(model)}`,
+      sql: sql`UPDATE ${raw(table)} SET ${set} FROM (VALUES ${valuesList(part)}) AS d WHERE ${where} RETURNING ${back}`,
     }));
   },
   deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {

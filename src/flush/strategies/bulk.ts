@@ -37,7 +37,7 @@ async function count(statement: Extract<WriteStatement, { kind: 'count' }>, ctx:
  * Sends the statements of one update or delete step and returns the rows they did not write
  * (failed their concurrency check, or were gone), each as a conflict.
  */
-async function write(statements: readonly WriteStatement[], ctx: StepContext, expected: readonly StepRow[]): Promise<ConflictingRow[]> {
+async function write(statements: readonly WriteStatement[], ctx: StepContext, expected: readonly StepRow[], back?: Row[]): Promise<ConflictingRow[]> {
   const model = ctx.model;
   let keys: Row[] = [];
   let positions: Set<number> | undefined;
@@ -47,7 +47,9 @@ async function write(statements: readonly WriteStatement[], ctx: StepContext, ex
   };
   for (const statement of statements) {
     if (statement.kind === 'keys') {
-      keys = keys.concat(await ctx.tx.$queryRaw<Row[]>(statement.sql));
+      const rows = await ctx.tx.$queryRaw<Row[]>(statement.sql);
+      ctx.session?.learn(rows[0]);
+      keys = keys.concat(rows);
       continue;
     }
     if (statement.kind === 'summary') {
@@ -72,12 +74,24 @@ async function write(statements: readonly WriteStatement[], ctx: StepContext, ex
     mark(first, statement.approximate && listed.length !== written ? [] : listed);
   }
   let isWritten = (_: StepRow, i: number) => positions?.has(i + 1) ?? false;
+  if (back) for (const row of keys) back.push(row);
   if (positions === undefined) {
     if (keys.length === expected.length) return [];
     const done = new Set(keys.map((r) => identityOf(model, r)));
     isWritten = (r) => done.has(identityOf(model, r.key));
   }
   return expected.filter((r, i) => !isWritten(r, i)).map((r) => conflict(model, r.key, r.version));
+}
+
+/** Rows a delta UPDATE returned (key and delta columns, aliased to field names), in the fields' types. */
+export function storedDeltas(model: ModelMetadata, deltas: readonly string[], rows: readonly Row[]): Row[] {
+  const fields = deltas.map((name) => fieldOf(model, name));
+  return rows.map((row) => {
+    const out: Row = {};
+    for (const name of model.primaryKey) out[name] = row[name];
+    for (const field of fields) out[field.name] = fromDatabase(field, row[field.name]);
+    return out;
+  });
 }
 
 /** The bulk strategy for one SQL dialect. */
@@ -114,8 +128,9 @@ export function bulkStrategy(dialect: SqlDialect): FlushStrategy {
     async update(step, ctx) {
       const fields = [...step.fields, ...ctx.model.primaryKey].map((name) => fieldOf(ctx.model, name));
       if (!dialect.supports(ctx.model, fields)) return groupedStrategy.update(step, ctx);
-      const conflicts = await write(dialect.updates(step, ctx.model, ctx.session?.statement(true)), ctx, step.rows);
-      return step.check === 'none' ? [] : conflicts;
+      const back: Row[] | undefined = step.deltas.length > 0 ? [] : undefined;
+      const conflicts = await write(dialect.updates(step, ctx.model, ctx.session?.statement(true)), ctx, step.rows, back);
+      return { conflicts: step.check === 'none' ? [] : conflicts, ...(back ? { stored: storedDeltas(ctx.model, step.deltas, back) } : {}) };
     },
     async delete(step, ctx) {
       const fields = ctx.model.primaryKey.map((name) => fieldOf(ctx.model, name));

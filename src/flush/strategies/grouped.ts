@@ -38,8 +38,8 @@ function keyId(model: ModelMetadata, row: Readonly<Row>): string {
   return stable(model.primaryKey.map((k) => row[k]));
 }
 
-function select(model: ModelMetadata): Row {
-  return Object.fromEntries(model.primaryKey.map((k) => [k, true]));
+function select(model: ModelMetadata, also: readonly string[] = []): Row {
+  return Object.fromEntries([...model.primaryKey, ...also].map((k) => [k, true]));
 }
 
 /**
@@ -64,7 +64,8 @@ function whereValues(model: ModelMetadata, check: string, fields: number): numbe
 function groups(rows: readonly UpdateRow[], perCall: number): UpdateRow[][] {
   const out = new Map<string, UpdateRow[]>();
   for (const row of rows) {
-    const k = stable(row.set);
+    // Rows with deltas share a call when they add the same Δ (their `set` holds each row's own sum).
+    const k = row.deltas ? stable({ ...row.set, ...row.deltas }) : stable(row.set);
     const list = out.get(k);
     if (list) list.push(row);
     else out.set(k, [row]);
@@ -82,7 +83,8 @@ function andReturn(ctx: Pick<StepContext, 'schema'>): boolean {
  * when as many rows look written as were counted; `undefined` (name them all) otherwise.
  */
 async function writtenByCount(model: ModelMetadata, delegate: ModelDelegate, check: string, rows: readonly UpdateRow[], count: number): Promise<Set<string> | undefined> {
-  const fields = Object.keys(rows[0]!.set);
+  // Delta fields hold sums a concurrent unit may have moved: only absolute writes are compared.
+  const fields = Object.keys(rows[0]!.set).filter((name) => rows[0]!.deltas?.[name] === undefined);
   const versioned = check === 'version' && model.versionField !== undefined;
   const names = [...model.primaryKey, ...fields, ...(versioned ? [model.versionField!] : [])];
   const current = await delegate.findMany({ where: { OR: rows.map((r) => ({ ...r.key })) }, select: Object.fromEntries(names.map((n) => [n, true])) });
@@ -118,25 +120,32 @@ export const groupedStrategy: FlushStrategy = {
     const { model, delegate, session, tx } = ctx;
     await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
-    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length)))) {
-      const where = rows.length === 1 ? updateWhere(model, step.check, rows[0]!, step.checked) : { OR: rows.map((r) => updateWhere(model, step.check, r, step.checked)) };
+    const stored: Row[] = [];
+    const where = (r: UpdateRow) => updateWhere(model, step.check, r, step.checked, step.deltas);
+    for (const rows of groups(step.rows, rowsPerCall(whereValues(model, step.check, step.checked.length + step.deltas.length)))) {
+      const filter = rows.length === 1 ? where(rows[0]!) : { OR: rows.map(where) };
+      const data = updateData(model, step.check, rows[0]!.set, rows[0]!.deltas);
       if (!andReturn(ctx)) {
-        const { count } = await delegate.updateMany({ where, data: updateData(model, step.check, rows[0]!.set) });
-        if (count === rows.length || step.check === 'none') continue;
-        const done = await writtenByCount(model, delegate, step.check, rows, count);
-        for (const row of rows) if (!done?.has(keyId(model, row.key))) conflicts.push(conflict(model, row.key, row.version));
+        const { count } = await delegate.updateMany({ where: filter, data });
+        if (count !== rows.length && step.check !== 'none') {
+          const done = await writtenByCount(model, delegate, step.check, rows, count);
+          for (const row of rows) if (!done?.has(keyId(model, row.key))) conflicts.push(conflict(model, row.key, row.version));
+        }
+        // No RETURNING here: the stored sums of the delta fields are read back in the transaction.
+        if (step.deltas.length > 0) for (const row of await delegate.findMany({ where: { OR: rows.map((r) => ({ ...r.key })) }, select: select(model, step.deltas) })) stored.push(row);
         continue;
       }
       const written = await (delegate as DelegateWithReturn).updateManyAndReturn({
-        where,
-        data: updateData(model, step.check, rows[0]!.set),
-        select: select(model),
+        where: filter,
+        data,
+        select: select(model, step.deltas),
       });
+      if (step.deltas.length > 0) for (const row of written) stored.push(row);
       if (written.length === rows.length || step.check === 'none') continue;
       const done = new Set(written.map((r) => keyId(model, r)));
       for (const row of rows) if (!done.has(keyId(model, row.key))) conflicts.push(conflict(model, row.key, row.version));
     }
-    return conflicts;
+    return step.deltas.length > 0 ? { conflicts, stored } : { conflicts };
   },
   async delete(step, { model, delegate, session, tx }) {
     await session?.prepare(tx, true);

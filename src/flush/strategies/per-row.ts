@@ -1,6 +1,10 @@
 import type { ConflictingRow } from '../../errors.js';
 import type { Row } from '../../tracking/entity.js';
-import type { FlushStrategy } from '../strategy.js';
+import type { FlushStrategy, ModelDelegate } from '../strategy.js';
+
+interface ReturningDelegate extends ModelDelegate {
+  updateManyAndReturn(args: { where: Row; data: Row; select: Row }): Promise<Row[]>;
+}
 import { conflict, toPrismaData, updateData, updateWhere } from './prisma-values.js';
 
 /**
@@ -23,14 +27,23 @@ export const perRowStrategy: FlushStrategy = {
   async update(step, { model, delegate, session, tx }) {
     await session?.prepare(tx, true);
     const conflicts: ConflictingRow[] = [];
+    const stored: Row[] = [];
+    const select = Object.fromEntries([...model.primaryKey, ...step.deltas].map((name) => [name, true]));
     for (const row of step.rows) {
-      const { count } = await delegate.updateMany({
-        where: updateWhere(model, step.check, row, step.checked),
-        data: updateData(model, step.check, row.set),
-      });
+      const where = updateWhere(model, step.check, row, step.checked, step.deltas);
+      const data = updateData(model, step.check, row.set, row.deltas);
+      let count: number;
+      if (step.deltas.length > 0) {
+        // Deltas: the sum is read back from the same statement (RETURNING).
+        const written = await (delegate as ReturningDelegate).updateManyAndReturn({ where, data, select });
+        for (const back of written) stored.push(back);
+        count = written.length;
+      } else {
+        count = (await delegate.updateMany({ where, data })).count;
+      }
       if (count === 0 && step.check !== 'none') conflicts.push(conflict(model, row.key, row.version));
     }
-    return conflicts;
+    return step.deltas.length > 0 ? { conflicts, stored } : { conflicts };
   },
   async delete(step, { model, delegate, session, tx }) {
     await session?.prepare(tx, true);

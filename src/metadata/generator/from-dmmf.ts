@@ -1,6 +1,7 @@
 import type { DMMF } from '@prisma/generator-helper';
 import type {
   DefaultLiteral,
+  DeltaMetadata,
   FieldDefaultKind,
   FieldDefaultValue,
   FieldMetadata,
@@ -11,6 +12,7 @@ import type {
   ScalarKind,
   SchemaMetadata,
 } from '../types.js';
+import { deltaOf } from './delta-field.js';
 import { versionField, type VersionFieldRule } from './version-field.js';
 
 const SCALARS = new Set<string>(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes']);
@@ -39,7 +41,7 @@ function defaultValue(field: DMMF.Field): FieldDefaultValue | undefined {
   return { value: d };
 }
 
-function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnum>): FieldMetadata {
+function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnum>, delta: DeltaMetadata | undefined): FieldMetadata {
   let kind: ScalarKind;
   let enumType: string | undefined;
   let enumValues: string[] | undefined;
@@ -67,6 +69,7 @@ function toField(field: DMMF.Field, enums: ReadonlyMap<string, DMMF.DatamodelEnu
     default: defaultKind(field),
     ...(literal !== undefined ? { defaultValue: literal } : {}),
     ...(field.nativeType ? { nativeType: [field.nativeType[0], [...field.nativeType[1]]] as const } : {}),
+    ...(delta !== undefined ? { delta } : {}),
   };
 }
 
@@ -114,7 +117,7 @@ function toModel(model: DMMF.Model, enums: ReadonlyMap<string, DMMF.DatamodelEnu
     table: model.dbName ?? model.name,
     ...(model.schema ? { schema: model.schema } : {}),
     delegate: delegateName(model.name),
-    fields: scalars.map((f) => toField(f, enums)),
+    fields: scalars.map((f) => toField(f, enums, deltaOf(model, f, version))),
     primaryKey,
     uniques,
     relations,

@@ -1,0 +1,88 @@
+import { Decimal } from '@prisma/client/runtime/client';
+import { expect, it } from 'vitest';
+import { ConcurrencyConflictError, createUnits, DeltaBoundError } from 'prisma-uow';
+import { contract, isWrite } from './harness.js';
+
+/**
+ * Issue 11: `oneStatement: true` on PostgreSQL commits a unit whose writes do not depend on each
+ * other as ONE statement of data-modifying CTEs (no BEGIN/COMMIT). A row it cannot write aborts
+ * it; the unit is then committed in a transaction, which reports the rows as always.
+ */
+contract(
+  'one-statement commit',
+  (t) => {
+    const units = () => createUnits({ prisma: t.db.prisma, schema: t.db.schema, oneStatement: true });
+    const seed = async () => {
+      const c = await t.insert('Counter', { label: 'c', hits: 0, stock: 10, big: 0n, ratio: 0, amount: new Decimal(100) });
+      const tally = await t.insert('Tally', { name: 'a', points: 5 });
+      t.clear();
+      return { counter: c.id, tally: tally.id };
+    };
+
+    it('an insert and updates of two models in ONE statement; generated ids and stored sums on the objects', async () => {
+      const ids = await seed();
+      await t.update('Counter', { id: ids.counter }, { hits: 40 } as never);
+      const { added, counter } = await units().run(async (uow) => {
+        const c = await uow.counter.get(ids.counter);
+        const x = await uow.tally.get(ids.tally);
+        t.clear();
+        c.hits += 2;
+        c.label = 'renamed';
+        x.points += 1;
+        return { added: uow.tally.add({ name: 'new', points: 3 }), counter: c };
+      });
+      expect(t.statements()).toHaveLength(1);
+      expect(t.statements()[0]).toMatch(/^WITH s0 AS \(INSERT INTO/);
+      expect(t.statements().filter((s) => /^(BEGIN|COMMIT)/i.test(s))).toEqual([]);
+      expect(added.id).toBeGreaterThan(ids.tally);
+      expect([counter.hits, counter.label, counter.version]).toEqual([42, 'renamed', 1]);
+      expect((await t.rows('Tally')).map((r) => [r['name'], r['points']])).toEqual([
+        ['a', 6],
+        ['new', 3],
+      ]);
+    });
+
+    it('a conflict aborts the statement, nothing is written, and the transaction reports the row', async () => {
+      const ids = await seed();
+      const error = await units()
+        .run(async (uow) => {
+          const c = await uow.counter.get(ids.counter);
+          await t.update('Counter', { id: ids.counter }, { version: 7 } as never);
+          c.label = 'mine';
+          uow.tally.add({ name: 'side effect', points: 1 });
+          t.clear();
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConcurrencyConflictError);
+      expect(t.statements()[0]).toMatch(/^WITH s0 AS/);
+      expect(t.statements().filter(isWrite).length).toBeGreaterThan(1); // then the transaction's own statements
+      expect((await t.rows('Tally')).map((r) => r['name'])).toEqual(['a']);
+      expect((await t.rows('Counter'))[0]).toMatchObject({ label: 'c', version: 7 });
+    });
+
+    it('a delta bound broken by a concurrent unit: DeltaBoundError, nothing written', async () => {
+      const ids = await seed();
+      const error = await units()
+        .run(async (uow) => {
+          const c = await uow.counter.get(ids.counter);
+          await t.update('Counter', { id: ids.counter }, { amount: new Decimal(30) } as never);
+          c.amount = c.amount.minus(60);
+          uow.tally.add({ name: 'side effect', points: 1 });
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeltaBoundError);
+      expect(String((error as DeltaBoundError).reached)).toBe('-30');
+      expect((await t.rows('Tally')).map((r) => r['name'])).toEqual(['a']);
+    });
+
+    it('a plan whose writes depend on each other (a new row referencing a new row) uses the transaction', async () => {
+      await units().run((uow) => {
+        const parent = uow.node.add({ label: 'root' });
+        uow.node.add({ label: 'leaf', parent });
+      });
+      expect(t.statements().some((s) => /^BEGIN/i.test(s))).toBe(true);
+      expect((await t.rows('Node')).map((r) => r['label'])).toEqual(['root', 'leaf']);
+    });
+  },
+  { backends: ['postgresql'], strategies: ['bulk'] },
+);
