@@ -13,6 +13,7 @@ it('exports exactly the public runtime API', () => {
     'HookError',
     'MemoryStore',
     'MemoryStoreError',
+    'QueryNotEvaluableError',
     'Repository',
     'UnitClosedError',
     'UnitOfWorkError',
@@ -35,6 +36,7 @@ it('every error is a UnitOfWorkError with a name of its own', () => {
     api.DatabaseError,
     api.EntityNotFoundError,
     api.HookError,
+    api.QueryNotEvaluableError,
     api.UnitClosedError,
     api.UsageError,
   ];

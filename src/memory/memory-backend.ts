@@ -10,9 +10,9 @@ import type { UnitBackend } from '../unit-of-work/backend.js';
 import type { MemoryStore } from './memory-store.js';
 import { endStatement } from './referential-actions.js';
 import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
-import { cloneRow } from './scalars.js';
+import { cloneRow } from '../query/scalars.js';
 import type { WorkingCopy } from './tables.js';
-import { findRows } from './where.js';
+import { findRows } from '../query/where.js';
 
 /**
  * The in-memory backend of a unit: reads from a {@link MemoryStore} and commits plans to it
