@@ -12,6 +12,7 @@ import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
 import { newRow } from './new-row.js';
 import { keysQuery, readName } from './read-keys.js';
+import { mergeRows, notEvaluable, pendingNotEvaluable, storedQuery, type Candidate, type PendingRows } from './pending-reads.js';
 import { Repository, type RepositoryHost } from './repository.js';
 import type { ModelMap } from './types.js';
 
@@ -44,6 +45,8 @@ export interface UnitParts {
    * (interactive units): the unit is committed when its runner calls `transactionCommitted()`.
    */
   readonly deferred?: boolean;
+  /** Interactive units: queries flush pending changes that could affect them first (default `true`). */
+  readonly autoflush?: boolean;
 }
 
 /** A commit that was written; its transaction may still be open (interactive units). */
@@ -84,6 +87,10 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private state: UnitStatus = 'open';
   /** A commit written to an open transaction, waiting for it to commit (interactive units). */
   private pending: Flushed | undefined = undefined;
+  /** What earlier `$flush()` calls wrote (for the after-commit hooks). */
+  private readonly flushed: ChangeList<ModelMap>[] = [];
+  /** Tracked objects as they were before the first `$flush()` wrote them: a rollback restores them. */
+  private readonly beforeFlush = new Map<EntityState, { base: Row; status: EntityState['status']; identity: string | undefined }>();
   /** Why the unit was rolled back, when an error (not `$rollback()`) ended it. */
   rollbackReason: unknown = undefined;
   /** The factory's hooks, then the unit's own (`$beforeFlush`, ...), in registration order. */
@@ -204,8 +211,38 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       }
     }
     if (first) query['take'] = 1;
+    const what = first ? 'findFirst' : 'find';
+    let pending = this.pendingOf(info);
+    if (pending || this.hasPending()) {
+      const error = notEvaluable(info, query);
+      if (this.parts.deferred && this.parts.autoflush !== false && (pending || error)) {
+        // Interactive unit: write what the query could see, then let the database answer.
+        await this.flushPending();
+        pending = undefined;
+      } else if (error) throw pendingNotEvaluable(info, error);
+    }
+    if (!pending) {
+      const out: object[] = [];
+      for (const row of await this.readStored(info, query, what, options)) {
+        const state = this.track(info, row);
+        if (state) out.push(state.proxy);
+      }
+      return out;
+    }
+    const rows = await this.readStored(info, storedQuery(info, query, pending.hidden), what, options);
+    const stored: Candidate[] = [];
+    for (const row of rows) {
+      const state = this.track(info, row);
+      // A new object holding the key of a stored row it does not replace is a pending row (it comes from `live`).
+      if (state && state.status === 'managed') stored.push({ values: state.current(), state });
+    }
+    return mergeRows(info, query, stored, pending.live).map((state) => state.proxy);
+  }
+
+  /** Rows matching `query` in the database (locked and read again with `{ lock: 'update' }`). */
+  private async readStored(info: ModelInfo, query: Row, what: string, options: ReadOptions): Promise<Row[]> {
     const lockRows = options.lock ? this.locker(info) : undefined;
-    let rows = await this.parts.backend.findMany(info.meta, query, first ? 'findFirst' : 'find');
+    let rows = await this.parts.backend.findMany(info.meta, query, what);
     if (lockRows && rows.length > 0) {
       // Lock what matched, in key order, reading it again in the same statement: the values are current under the lock.
       const fresh = await lockRows(info.meta, rows.map((row) => Object.fromEntries(info.primaryKey.map((k) => [k, row[k]]))));
@@ -213,12 +250,35 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       rows = rows.map((row) => byIdentity.get(identityOf(info.meta, row))).filter((row): row is Row => row !== undefined);
     }
     this.assertOpen(`query ${info.name}`);
-    const out: object[] = [];
-    for (const row of rows) {
-      const state = this.track(info, row);
-      if (state) out.push(state.proxy);
+    return rows;
+  }
+
+  /** Whether a tracked object has changes to write (an object only read has none). */
+  private static changed(state: EntityState): boolean {
+    return state.refs !== undefined || state.peek().changed !== undefined;
+  }
+
+  /** Rows of `info` added, changed or removed in this unit and not written yet; `undefined` when there are none. */
+  private pendingOf(info: ModelInfo): PendingRows | undefined {
+    const live: EntityState[] = [];
+    const hidden: Row[] = [];
+    const keyOf = (state: EntityState) => Object.fromEntries(info.primaryKey.map((k) => [k, state.base[k]]));
+    for (const state of this.added) if (state.info === info && state.status === 'new') live.push(state);
+    for (const state of this.dirty) {
+      if (state.info === info && state.status === 'managed' && UnitOfWorkCore.changed(state)) {
+        live.push(state);
+        hidden.push(keyOf(state));
+      }
     }
-    return out;
+    for (const state of this.removed) if (state.info === info && state.status === 'removed') hidden.push(keyOf(state));
+    return live.length > 0 || hidden.length > 0 ? { live, hidden } : undefined;
+  }
+
+  /** Whether the unit has anything to write. */
+  private hasPending(): boolean {
+    if (this.added.length > 0 || this.removed.size > 0) return true;
+    for (const state of this.dirty) if (state.status === 'managed' && UnitOfWorkCore.changed(state)) return true;
+    return false;
   }
 
   add(info: ModelInfo, data: object): object {
@@ -296,6 +356,44 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     else await this.settle(flushed);
   }
 
+  /**
+   * Interactive units: writes the pending changes now, into the unit's transaction, and keeps
+   * tracking. Snapshots advance to what was written (versions, generated keys), removed rows
+   * leave the unit, and the commit writes only what changed since. Conflicts are detected as
+   * at commit; any failure rolls the unit back (its transaction writes nothing).
+   */
+  async flushPending(): Promise<void> {
+    this.assertOpen('flush');
+    if (!this.parts.deferred) {
+      throw new UsageError('INVALID_ARGUMENT', '$flush() writes into the unit\'s transaction: run the unit with { interactive: true } (optimistic units write everything in one short transaction at commit).');
+    }
+    if (!this.hasPending()) return;
+    const schema = this.parts.backend.schema;
+    try {
+      const { changes, finals } = computeChangeSet(this.tracked());
+      if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
+      const inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
+      for (const state of [...finals.states, ...this.removed]) {
+        if (!this.beforeFlush.has(state)) this.beforeFlush.set(state, { base: state.base, status: state.status, identity: state.identity });
+      }
+      this.applyCommitted(finals, inserted);
+      if (this.hooks.has('afterCommit')) this.flushed.push(describeChanges(schema, changes, inserted));
+      for (const state of this.removed) {
+        // The row is gone: a new object may take its key (the one replacing it already did).
+        if (this.identity.get(state.info.name, state.identity!) === state) this.identity.forget(state);
+      }
+      this.removed.clear();
+      this.replacing.clear();
+      this.added.length = 0;
+      this.dirty.clear();
+      // Links stay on the objects: keep them where the next commit compares them.
+      for (const state of finals.states) if (state.refs && state.status === 'managed') this.dirty.add(state);
+    } catch (error) {
+      await this.end(error);
+      throw error;
+    }
+  }
+
   /** Interactive units: their transaction has committed, so the unit is committed now. */
   async transactionCommitted(): Promise<void> {
     const flushed = this.pending;
@@ -339,7 +437,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     if (this.hooks.has('afterCommit')) {
       let written: ChangeList<ModelMap> = [];
       try {
-        written = describeChanges(this.parts.backend.schema, changes, inserted);
+        written = [...this.flushed.flat(), ...describeChanges(this.parts.backend.schema, changes, inserted)];
       } catch (error) {
         failure ??= error;
       }
@@ -394,6 +492,13 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private async end(reason: unknown): Promise<void> {
     this.pending = undefined;
     for (const state of this.dirty) state.discard();
+    // Written by `$flush()` into a transaction that will not commit: back to the loaded values.
+    for (const [state, before] of this.beforeFlush) {
+      state.discard();
+      state.base = before.base;
+      state.status = before.status;
+      state.identity = before.identity;
+    }
     this.state = 'rolled back';
     this.rollbackReason = reason;
     const failure = await this.hooks.afterRollback(reason);

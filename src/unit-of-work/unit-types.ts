@@ -39,6 +39,23 @@ export interface UnitControls<M extends ModelMap = ModelMap> {
    * and the statements it would send, without sending anything. The unit stays open.
    */
   $preview(): CommitPreview<M>;
+  /**
+   * Writes the pending changes now, into the unit's transaction, and keeps tracking: the commit
+   * then writes only what changed since. Only in units run with `{ interactive: true }` (else a
+   * `UsageError`). Conflicts are detected as at commit; if the unit fails later, nothing of it
+   * is written (the transaction rolls back) and objects show their loaded values again.
+   * `$beforeFlush` hooks run for each flush; `$afterCommit` hooks get everything written.
+   *
+   * @example
+   * ```ts
+   * await units.run(async (uow) => {
+   *   uow.shape.remove(await uow.shape.get(oldId)); // holds the unique slug 'home'
+   *   await uow.$flush();                           // DELETE now, inside the transaction
+   *   uow.shape.add({ ...data, slug: 'home' });     // INSERT at commit: the slug is free
+   * }, { interactive: true });
+   * ```
+   */
+  $flush(): Promise<void>;
   /** Runs `hook` with the changes before anything is written; a throw aborts the commit. */
   $beforeFlush(hook: (changes: ChangeList<M>) => void | Promise<void>): void;
   /** Runs `hook` with what was written, once the transaction has committed (never after a rollback). */
@@ -81,6 +98,14 @@ export interface RunOptions extends UnitOptions {
    * transaction.
    */
   readonly interactive?: boolean;
+  /**
+   * Interactive units: a `find`/`findFirst` first flushes ({@link UnitControls.$flush}) the
+   * pending changes that could affect it (changes of the queried model; any change when the
+   * query has a filter the in-memory evaluator does not answer, such as a relation filter), so
+   * the database answers with the unit's own writes. Default `true`; with `false` such queries
+   * see pending changes as optimistic units do (merged in memory). Ignored by optimistic units.
+   */
+  readonly autoflush?: boolean;
 }
 
 /** Hooks given to a factory run for every unit it opens. */
