@@ -9,6 +9,7 @@ export interface RepositoryHost {
   find(info: ModelInfo, args: object | undefined, first: boolean, options?: ReadOptions): Promise<object[]>;
   add(info: ModelInfo, data: object): object;
   remove(info: ModelInfo, entity: object): void;
+  ref(info: ModelInfo, key: unknown): object;
 }
 
 /**
@@ -128,7 +129,29 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
     return this.host.add(this.info, data) as E;
   }
 
-  /** Deletes the row at commit. The object must belong to this unit. */
+  /**
+   * The object for the row with this key, WITHOUT reading it: the tracked object when the unit
+   * has it, else a reference that knows only its primary key. A reference can be linked to
+   * (`add({ from: ref, ... })`, `entry.to = ref`) and passed to {@link Repository.remove}; its
+   * other fields throw a `UsageError` (`NOT_LOADED`) until a `get`/`find` of the row loads them
+   * into the same object. The commit checks what it must: a linked row that does not exist
+   * fails the foreign key (`DatabaseError`), a removed reference whose row is already gone is a
+   * `ConcurrencyConflictError`, as for loaded rows (the delete is checked by existence, not by
+   * version: the unit never saw one).
+   *
+   * @example
+   * ```ts
+   * await units.run((uow) => {
+   *   uow.ledgerEntry.add({ from: uow.account.ref(7), to: uow.account.ref(8), amount: 10 }); // no SELECT
+   *   uow.order.remove(uow.order.ref(9));                                                  // DELETE, no SELECT
+   * });
+   * ```
+   */
+  ref(key: KeyInput<M[N]>): E {
+    return this.host.ref(this.info, key) as E;
+  }
+
+  /** Deletes the row at commit. The object must belong to this unit (loaded, added, or a {@link Repository.ref}). */
   remove(entity: E): void {
     this.host.remove(this.info, entity);
   }

@@ -1,6 +1,7 @@
 import { AfterCommitError, EntityNotFoundError, UnitClosedError, UsageError, describeRow } from '../errors.js';
 import type { CommitOrder } from '../flush/commit-order.js';
 import { planFlush } from '../flush/planner.js';
+import { checkReferencesByExistence } from '../flush/reference-deletes.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
 import type { FlushPlan } from '../flush/plan.js';
 import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
@@ -140,7 +141,15 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const identity = identityOf(info.meta, row);
     const existing = identity === undefined ? undefined : this.identity.get(info.name, identity);
     // A removed row, or the new object replacing it: the stored row is the removed one.
-    if (existing) return existing.status === 'removed' || this.replacing.has(existing) ? undefined : existing;
+    if (existing) {
+      if (existing.status === 'removed' || this.replacing.has(existing)) return undefined;
+      if (existing.reference) {
+        // A reference read at last: the row fills its snapshot.
+        existing.base = sealSnapshot(info, row);
+        existing.reference = false;
+      }
+      return existing;
+    }
     const state = new EntityState(info, this, row, 'managed', identity);
     states.set(state.proxy, state);
     this.identity.add(state);
@@ -183,7 +192,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const identities = wheres.map((where) => identityOf(info.meta, where)!);
     const wanted = new Map<string, Row>();
     for (let i = 0; i < wheres.length; i++) {
-      if (options.lock || !this.identity.get(info.name, identities[i]!)) wanted.set(identities[i]!, wheres[i]!);
+      const state = this.identity.get(info.name, identities[i]!);
+      if (options.lock || !state || (state.reference && state.status !== 'removed')) wanted.set(identities[i]!, wheres[i]!);
     }
     let rows: Row[] = [];
     if (options.lock) rows = await this.locker(info)(info.meta, [...wanted.values()]);
@@ -281,6 +291,24 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     return false;
   }
 
+  /**
+   * The object for the row with this key without loading it: the tracked object when the unit
+   * has it, else a reference that knows only its key (assignable to relations, removable).
+   */
+  ref(info: ModelInfo, key: unknown): object {
+    this.assertOpen(`reference a ${info.name}`);
+    const where = keyToWhere(info.meta, key, info.provider);
+    const identity = identityOf(info.meta, where)!;
+    const existing = this.identity.get(info.name, identity);
+    if (existing?.status === 'removed') throw new EntityNotFoundError(info.name, key, 'it was removed in this unit');
+    if (existing) return existing.proxy;
+    const state = new EntityState(info, this, Object.freeze({ ...where }), 'managed', identity);
+    state.reference = true;
+    states.set(state.proxy, state);
+    this.identity.add(state);
+    return state.proxy;
+  }
+
   add(info: ModelInfo, data: object): object {
     this.assertOpen(`add a ${info.name}`);
     const already = data !== null && typeof data === 'object' ? states.get(data) : undefined;
@@ -328,6 +356,14 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.removed.add(state);
   }
 
+  /** The plan of a change set; removed references are checked by existence (they have no loaded version). */
+  private plan(changes: ChangeSet): FlushPlan {
+    const plan = planFlush(this.parts.backend.schema, this.parts.order, changes);
+    const references = new Set<number>();
+    for (const state of this.removed) if (state.reference) references.add(state.id);
+    return checkReferencesByExistence(plan, references);
+  }
+
   private tracked() {
     return { added: this.added, dirty: this.dirty, removed: this.removed };
   }
@@ -337,7 +373,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.assertOpen('preview a commit');
     const { changes } = computeChangeSet(this.tracked(), { peek: true });
     const schema = this.parts.backend.schema;
-    const plan = planFlush(schema, this.parts.order, changes);
+    const plan = this.plan(changes);
     const strategy = this.parts.backend.strategy;
     // As sent: on PostgreSQL the first statement of the commit also identifies its transaction.
     const session = (first: boolean) => (schema.provider === 'postgresql' ? { budgetMs: 1, identify: first && !this.parts.backend.identified, beacon: '0' } : undefined);
@@ -372,7 +408,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     try {
       const { changes, finals } = computeChangeSet(this.tracked());
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
-      const inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
+      const inserted = (await this.parts.backend.commit(this.plan(changes))).inserted;
       for (const state of [...finals.states, ...this.removed]) {
         if (!this.beforeFlush.has(state)) this.beforeFlush.set(state, { base: state.base, status: state.status, identity: state.identity });
       }
@@ -411,7 +447,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
       if (!isEmptyChangeSet(changes)) {
-        inserted = (await this.parts.backend.commit(planFlush(schema, this.parts.order, changes))).inserted;
+        inserted = (await this.parts.backend.commit(this.plan(changes))).inserted;
       }
       return { changes, finals, inserted };
     } catch (error) {
