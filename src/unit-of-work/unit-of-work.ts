@@ -2,6 +2,7 @@ import { AfterCommitError, EntityNotFoundError, UnitClosedError, UsageError, des
 import type { CommitOrder } from '../flush/commit-order.js';
 import { planFlush } from '../flush/planner.js';
 import { checkReferencesByExistence } from '../flush/reference-deletes.js';
+import { planReadChecks, type CheckedRow, type ReadCheck } from '../flush/read-checks.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
 import type { FlushPlan } from '../flush/plan.js';
 import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
@@ -48,6 +49,8 @@ export interface UnitParts {
   readonly deferred?: boolean;
   /** Interactive units: queries flush pending changes that could affect them first (default `true`). */
   readonly autoflush?: boolean;
+  /** Check at commit every row the unit read (as if `$check` was called on each). */
+  readonly checkReads?: boolean;
 }
 
 /** A commit that was written; its transaction may still be open (interactive units). */
@@ -88,6 +91,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private state: UnitStatus = 'open';
   /** A commit written to an open transaction, waiting for it to commit (interactive units). */
   private pending: Flushed | undefined = undefined;
+  /** Objects given to `$check`: their rows must be unchanged at commit. */
+  private readonly checked = new Set<EntityState>();
   /** What earlier `$flush()` calls wrote (for the after-commit hooks). */
   private readonly flushed: ChangeList<ModelMap>[] = [];
   /** Tracked objects as they were before the first `$flush()` wrote them: a rollback restores them. */
@@ -334,6 +339,45 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     return state.proxy;
   }
 
+  /**
+   * `$check(entity)`: at commit, the row must still have the version (or, unversioned, the
+   * values) it was read with, else the commit is a `ConcurrencyConflictError`.
+   */
+  check(entity: object): void {
+    this.assertOpen('check a row');
+    const state = entity !== null && typeof entity === 'object' ? states.get(entity) : undefined;
+    if (!state) throw new UsageError('NOT_TRACKED', '$check() takes an object loaded in this unit; got one it never loaded.');
+    if (state.host !== this) throw new UsageError('OTHER_UNIT', `${state.describe()} belongs to another unit of work; load it in this unit to check it.`, { model: state.info.name, key: state.key });
+    if (state.status !== 'managed' || state.reference) {
+      const why = state.reference ? 'is a reference that was never read (load it with get())' : state.status === 'new' ? 'was added in this unit (there is nothing stored to check)' : 'was removed in this unit (its delete checks it)';
+      throw new UsageError('INVALID_ARGUMENT', `${state.describe()} cannot be checked: it ${why}.`, { model: state.info.name, key: state.key });
+    }
+    this.checked.add(state);
+  }
+
+  /**
+   * The read checks of a commit: the rows given to `$check` (every row read, with `checkReads`).
+   * Checks run after the writes: a deleted row, and an updated row of a versioned model, are
+   * checked by their write; an updated unversioned row compares the fields it does not write.
+   */
+  private readChecks(changes: ChangeSet): ReadCheck[] {
+    const candidates = this.parts.checkReads ? this.identity.all : this.checked;
+    if (candidates instanceof Set ? candidates.size === 0 : candidates.length === 0) return [];
+    const written = new Map<number, ReadonlySet<string> | undefined>();
+    for (const row of changes.updates) written.set(row.entity, new Set(Object.keys(row.set)));
+    for (const row of changes.deletes) written.set(row.entity, undefined);
+    const rows: CheckedRow[] = [];
+    for (const state of candidates) {
+      if (state.status !== 'managed' || state.reference) continue;
+      if (!written.has(state.id)) rows.push({ model: state.info.name, base: state.base });
+      else {
+        const fields = written.get(state.id);
+        if (fields && state.info.versionField === undefined) rows.push({ model: state.info.name, base: state.base, written: fields });
+      }
+    }
+    return rows.length === 0 ? [] : planReadChecks(this.parts.backend.schema, rows);
+  }
+
   remove(info: ModelInfo, entity: object): void {
     this.assertOpen(`remove a ${info.name}`);
     const state = entity !== null && typeof entity === 'object' ? states.get(entity) : undefined;
@@ -446,8 +490,10 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       const { changes, finals } = computeChangeSet(this.tracked());
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
-      if (!isEmptyChangeSet(changes)) {
-        inserted = (await this.parts.backend.commit(this.plan(changes))).inserted;
+      const checks = this.readChecks(changes);
+      // A unit that writes nothing checks only the rows given to $check (checkReads protects writes).
+      if (!isEmptyChangeSet(changes) || (checks.length > 0 && this.checked.size > 0)) {
+        inserted = (await this.parts.backend.commit(this.plan(changes), checks)).inserted;
       }
       return { changes, finals, inserted };
     } catch (error) {

@@ -31,7 +31,13 @@ function selected(field: FieldMetadata): string {
 }
 
 /** The statement: every column of the rows with `keys`, locked in key order (`FOR NO KEY UPDATE`). */
-export function postgresLockedRead(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[], session?: StatementSession): Sql {
+export function postgresLockedRead(
+  model: ModelMetadata,
+  keys: readonly Readonly<Record<string, unknown>>[],
+  session?: StatementSession,
+  /** `FOR SHARE` for read checks: rows stay readable and lockable for share by others, not writable. */
+  lock: 'FOR NO KEY UPDATE' | 'FOR SHARE' = 'FOR NO KEY UPDATE',
+): Sql {
   const columns = keyColumns(model, keys.map((key) => ({ key })));
   const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
   const list = raw(model.fields.map(selected).join(', '));
@@ -39,7 +45,7 @@ export function postgresLockedRead(model: ModelMetadata, keys: readonly Readonly
   const gate = session ? sql` AND ${sessionGate(session)}` : raw('');
   return sql`SELECT ${list}${identity} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN ${boundRows(columns)}${gate} ORDER BY ${raw(
     target,
-  )} FOR NO KEY UPDATE`;
+  )} ${raw(lock)}`;
 }
 
 function scalar(field: FieldMetadata, value: unknown): unknown {
