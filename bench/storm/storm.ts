@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/storm/storm.ts --db postgresql --processes 8 --transfers 500 --accounts 10
  *   npx tsx bench/storm/storm.ts --db sqlite --processes 4 --transfers 500 --accounts 10
+ *   npx tsx bench/storm/storm.ts --db postgresql --freeze 5   # and freeze 5 users meanwhile
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectStormClient, createStormDatabase, type StormProvider } from './database.js';
+import { checkFreezes, freezeUsers, type Freeze } from './freezer.js';
 import { checkInvariants } from './invariants.js';
 import type { WorkerReport } from './worker.js';
 
@@ -21,6 +23,9 @@ export interface StormOptions {
   transfersPerProcess: number;
   accounts: number;
   initialBalance?: number;
+  /** Freeze this many users (one account each) while the workers run (default 0), one per `freezeEvery` transfers committed (default 10). */
+  freezeUsers?: number;
+  freezeEvery?: number;
 }
 
 /** What a storm measured, and the invariants it broke (none, we hope). */
@@ -32,6 +37,8 @@ export interface StormReport extends Omit<WorkerReport, 'failed'> {
   seconds: number;
   transfersPerSecond: number;
   violations: string[];
+  /** The users frozen during the storm. */
+  freezes: Freeze[];
 }
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -43,10 +50,14 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     const { prisma } = await connectStormClient(db);
     const initialBalance = options.initialBalance ?? 1000;
     const accountIds: number[] = [];
+    const userIds: number[] = [];
     for (let i = 0; i < options.accounts; i++) {
       const user = await prisma.user.create({ data: { name: `user${i}` } });
+      userIds.push(user.id);
       accountIds.push((await prisma.account.create({ data: { ownerId: user.id, balance: initialBalance } })).id);
     }
+    let finished = false;
+    const freezing = freezeUsers(db, userIds.slice(0, options.freezeUsers ?? 0), options.freezeEvery ?? 10, () => finished);
     const initial = new Map(accountIds.map((id) => [id, String(initialBalance)]));
     const started = performance.now();
     const reports = await Promise.all(
@@ -63,6 +74,8 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
       ),
     );
     const seconds = (performance.now() - started) / 1000;
+    finished = true;
+    const freezes = await freezing;
     const accounts = (await prisma.account.findMany({ orderBy: { id: 'asc' } })).map((a) => ({ id: a.id, balance: a.balance.toString() }));
     const ledger = (await prisma.ledgerEntry.findMany()).map((e) => ({ fromId: e.fromId, toId: e.toId, amount: e.amount.toString() }));
     await prisma.$disconnect();
@@ -82,7 +95,8 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
       failed,
       seconds,
       transfersPerSecond: committed / seconds,
-      violations: checkInvariants(initial, accounts, ledger, committed),
+      violations: [...checkInvariants(initial, accounts, ledger, committed), ...checkFreezes(freezes, ledger)],
+      freezes,
     };
   } finally {
     await drop();
@@ -96,6 +110,7 @@ export function formatStorm(r: StormReport): string {
     `  committed ${r.committed}, refused by domain rules ${r.rejected}, failed ${JSON.stringify(r.failed)}`,
     `  retries ${r.retries} (conflicts ${r.conflicts}), deadlock errors reaching callers ${r.deadlocksReachingCaller}`,
     `  ${r.seconds.toFixed(1)} s, ${r.transfersPerSecond.toFixed(0)} committed transfers/s`,
+    ...(r.freezes.length > 0 ? [`  froze ${r.freezes.length} users meanwhile (after ${r.freezes.map((f) => f.sentAtFreeze).join(', ')} transfers sent)`] : []),
     r.violations.length === 0 ? '  invariants: all hold' : `  INVARIANTS BROKEN:\n    ${r.violations.join('\n    ')}`,
   ].join('\n');
 }
@@ -107,6 +122,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       processes: { type: 'string', default: '8' },
       transfers: { type: 'string', default: '500' },
       accounts: { type: 'string', default: '10' },
+      freeze: { type: 'string', default: '0' },
     },
   });
   const report = await runStorm({
@@ -114,6 +130,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     processes: Number(values.processes),
     transfersPerProcess: Number(values.transfers),
     accounts: Number(values.accounts),
+    freezeUsers: Number(values.freeze),
   });
   console.log(formatStorm(report));
   process.exitCode = report.violations.length === 0 && Object.keys(report.failed).length === 0 ? 0 : 1;
