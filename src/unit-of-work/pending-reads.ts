@@ -2,6 +2,7 @@ import { defaultFor } from '../memory/defaults.js';
 import type { ModelInfo } from '../metadata/model-info.js';
 import { QueryNotEvaluableError } from '../query/not-evaluable.js';
 import { findRows } from '../query/where.js';
+import type { TrackedChanges } from '../tracking/change-set.js';
 import type { EntityState, Row } from '../tracking/entity.js';
 
 /**
@@ -151,4 +152,32 @@ export function mergeRows(info: ModelInfo, query: Readonly<Row>, stored: readonl
   const matching = findRows(info.meta, views, { where });
   const page = findRows(info.meta, [...stored.map((c) => c.values), ...matching], { orderBy, skip, take });
   return page.map((row) => byRow.get(row)!);
+}
+
+/** Whether a tracked object has changes to write (an object only read, or whose `Date` was only handed out, has none). */
+function changed(state: EntityState): boolean {
+  return state.refs !== undefined || state.peek().changed !== undefined;
+}
+
+/** Rows of `info` added, changed or removed in the unit and not written yet; `undefined` when there are none. @internal */
+export function pendingRows(info: ModelInfo, tracked: TrackedChanges): PendingRows | undefined {
+  const live: EntityState[] = [];
+  const hidden: Row[] = [];
+  const keyOf = (state: EntityState) => Object.fromEntries(info.primaryKey.map((k) => [k, state.base[k]]));
+  for (const state of tracked.added) if (state.info === info && state.status === 'new') live.push(state);
+  for (const state of tracked.dirty) {
+    if (state.info === info && state.status === 'managed' && changed(state)) {
+      live.push(state);
+      hidden.push(keyOf(state));
+    }
+  }
+  for (const state of tracked.removed) if (state.info === info && state.status === 'removed') hidden.push(keyOf(state));
+  return live.length > 0 || hidden.length > 0 ? { live, hidden } : undefined;
+}
+
+/** Whether the unit has anything to write. @internal */
+export function hasPendingChanges(tracked: TrackedChanges): boolean {
+  if (tracked.added.length > 0 || tracked.removed.size > 0) return true;
+  for (const state of tracked.dirty) if (state.status === 'managed' && changed(state)) return true;
+  return false;
 }

@@ -96,9 +96,11 @@ export class PrismaBackend implements UnitBackend {
       const model = this.schema.models[check.model]!;
       let rows: Row[];
       if (this.schema.provider === 'postgresql') {
-        const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE'));
+        const names = new Set([...model.primaryKey, ...check.fields]);
+        const fields = model.fields.filter((f) => names.has(f.name));
+        const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE', fields));
         session.learn(raw[0]);
-        rows = raw.map((row) => rowFromLockedRead(model, row));
+        rows = raw.map((row) => rowFromLockedRead(model, row, fields));
       } else {
         await session.prepare(tx, false);
         rows = await delegateOf(tx, model).findMany(readCheckQuery(model, check));

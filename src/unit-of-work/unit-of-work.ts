@@ -2,7 +2,6 @@ import { AfterCommitError, EntityNotFoundError, UnitClosedError, UsageError, des
 import type { CommitOrder } from '../flush/commit-order.js';
 import { planFlush } from '../flush/planner.js';
 import { checkReferencesByExistence } from '../flush/reference-deletes.js';
-import { planReadChecks, type CheckedRow, type ReadCheck } from '../flush/read-checks.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
 import type { FlushPlan } from '../flush/plan.js';
 import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
@@ -14,7 +13,8 @@ import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
 import { newRow } from './new-row.js';
 import { keysQuery, readName } from './read-keys.js';
-import { mergeRows, notEvaluable, pendingNotEvaluable, storedQuery, type Candidate, type PendingRows } from './pending-reads.js';
+import { hasPendingChanges, mergeRows, notEvaluable, pendingNotEvaluable, pendingRows, storedQuery, type Candidate } from './pending-reads.js';
+import { readChecksOf } from './read-check-rows.js';
 import { Repository, type RepositoryHost } from './repository.js';
 import type { ModelMap } from './types.js';
 
@@ -227,8 +227,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     }
     if (first) query['take'] = 1;
     const what = first ? 'findFirst' : 'find';
-    let pending = this.pendingOf(info);
-    if (pending || this.hasPending()) {
+    let pending = pendingRows(info, this.tracked());
+    if (pending || hasPendingChanges(this.tracked())) {
       const error = notEvaluable(info, query);
       if (this.parts.deferred && this.parts.autoflush !== false && (pending || error)) {
         // Interactive unit: write what the query could see, then let the database answer.
@@ -266,34 +266,6 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     }
     this.assertOpen(`query ${info.name}`);
     return rows;
-  }
-
-  /** Whether a tracked object has changes to write (an object only read has none). */
-  private static changed(state: EntityState): boolean {
-    return state.refs !== undefined || state.peek().changed !== undefined;
-  }
-
-  /** Rows of `info` added, changed or removed in this unit and not written yet; `undefined` when there are none. */
-  private pendingOf(info: ModelInfo): PendingRows | undefined {
-    const live: EntityState[] = [];
-    const hidden: Row[] = [];
-    const keyOf = (state: EntityState) => Object.fromEntries(info.primaryKey.map((k) => [k, state.base[k]]));
-    for (const state of this.added) if (state.info === info && state.status === 'new') live.push(state);
-    for (const state of this.dirty) {
-      if (state.info === info && state.status === 'managed' && UnitOfWorkCore.changed(state)) {
-        live.push(state);
-        hidden.push(keyOf(state));
-      }
-    }
-    for (const state of this.removed) if (state.info === info && state.status === 'removed') hidden.push(keyOf(state));
-    return live.length > 0 || hidden.length > 0 ? { live, hidden } : undefined;
-  }
-
-  /** Whether the unit has anything to write. */
-  private hasPending(): boolean {
-    if (this.added.length > 0 || this.removed.size > 0) return true;
-    for (const state of this.dirty) if (state.status === 'managed' && UnitOfWorkCore.changed(state)) return true;
-    return false;
   }
 
   /**
@@ -353,29 +325,6 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       throw new UsageError('INVALID_ARGUMENT', `${state.describe()} cannot be checked: it ${why}.`, { model: state.info.name, key: state.key });
     }
     this.checked.add(state);
-  }
-
-  /**
-   * The read checks of a commit: the rows given to `$check` (every row read, with `checkReads`).
-   * Checks run after the writes: a deleted row, and an updated row of a versioned model, are
-   * checked by their write; an updated unversioned row compares the fields it does not write.
-   */
-  private readChecks(changes: ChangeSet): ReadCheck[] {
-    const candidates = this.parts.checkReads ? this.identity.all : this.checked;
-    if (candidates instanceof Set ? candidates.size === 0 : candidates.length === 0) return [];
-    const written = new Map<number, ReadonlySet<string> | undefined>();
-    for (const row of changes.updates) written.set(row.entity, new Set(Object.keys(row.set)));
-    for (const row of changes.deletes) written.set(row.entity, undefined);
-    const rows: CheckedRow[] = [];
-    for (const state of candidates) {
-      if (state.status !== 'managed' || state.reference) continue;
-      if (!written.has(state.id)) rows.push({ model: state.info.name, base: state.base });
-      else {
-        const fields = written.get(state.id);
-        if (fields && state.info.versionField === undefined) rows.push({ model: state.info.name, base: state.base, written: fields });
-      }
-    }
-    return rows.length === 0 ? [] : planReadChecks(this.parts.backend.schema, rows);
   }
 
   remove(info: ModelInfo, entity: object): void {
@@ -447,7 +396,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     if (!this.parts.deferred) {
       throw new UsageError('INVALID_ARGUMENT', '$flush() writes into the unit\'s transaction: run the unit with { interactive: true } (optimistic units write everything in one short transaction at commit).');
     }
-    if (!this.hasPending()) return;
+    if (!hasPendingChanges(this.tracked())) return;
     const schema = this.parts.backend.schema;
     try {
       const { changes, finals } = computeChangeSet(this.tracked());
@@ -490,7 +439,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       const { changes, finals } = computeChangeSet(this.tracked());
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
-      const checks = this.readChecks(changes);
+      const checks = readChecksOf(this.parts.backend.schema, this.parts.checkReads ? this.identity.all : this.checked, changes);
       // A unit that writes nothing checks only the rows given to $check (checkReads protects writes).
       if (!isEmptyChangeSet(changes) || (checks.length > 0 && this.checked.size > 0)) {
         inserted = (await this.parts.backend.commit(this.plan(changes), checks)).inserted;
