@@ -1,5 +1,5 @@
 import type { ConflictingRow } from '../errors.js';
-import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { FieldMetadata, ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
@@ -15,7 +15,7 @@ import { conflict } from './strategies/prisma-values.js';
  * @module
  */
 
-/** The rows of one model a commit checks, sorted by primary key. @internal */
+/** The rows of one model a commit checks. @internal */
 export interface ReadCheck {
   readonly model: string;
   /** Every field some row compares (what the check reads besides the key). */
@@ -38,51 +38,47 @@ export interface CheckedRow {
 }
 
 /**
- * One {@link ReadCheck} per model, models in name order and rows in key order (locks are taken
- * in one order by every unit).
+ * One {@link ReadCheck} per model, models in name order (rows keep the order given: the
+ * PostgreSQL statement locks them in key order itself). Each row must be given once.
  *
  * @example
  * ```ts
- * planReadChecks(schema, [{ model: 'User', base: user }]);
- * // [{ model: 'User', fields: ['version'], rows: [{ key: { id: 1 }, expected: { version: 3 } }] }]
+ * planReadChecks(schema, [{ model: 'Account', base: account }]);
+ * // [{ model: 'Account', fields: ['version'], rows: [{ key: { id: 1 }, expected: { version: 3 } }] }]
  * ```
  * @internal
  */
 export function planReadChecks(schema: SchemaMetadata, rows: Iterable<CheckedRow>): ReadCheck[] {
-  const byModel = new Map<string, Map<string, CheckedRow>>();
+  const byModel = new Map<string, CheckedRow[]>();
   for (const row of rows) {
-    const model = schema.models[row.model]!;
-    const identity = identityOf(model, row.base)!;
     let list = byModel.get(row.model);
-    if (!list) byModel.set(row.model, (list = new Map()));
-    list.set(identity, row);
+    if (!list) byModel.set(row.model, (list = []));
+    list.push(row);
   }
   const checks: ReadCheck[] = [];
   for (const name of [...byModel.keys()].sort()) {
     const model = schema.models[name]!;
     const all = model.versionField !== undefined ? [model.versionField] : model.fields.filter((f) => !model.primaryKey.includes(f.name)).map((f) => f.name);
-    const pick = (base: Readonly<Row>, names: readonly string[]) => Object.freeze(Object.fromEntries(names.map((n) => [n, base[n]])));
     const used = new Set<string>();
-    const list = [...byModel.get(name)!.values()].map((row) => {
+    const list = byModel.get(name)!.map((row) => {
       const fields = row.written ? all.filter((f) => !row.written!.has(f)) : all;
       for (const f of fields) used.add(f);
-      return Object.freeze({ key: pick(row.base, model.primaryKey), expected: pick(row.base, fields) });
+      return { key: pick(row.base, model.primaryKey), expected: pick(row.base, fields) };
     });
-    list.sort((a, b) => compareKeys(model, a.key, b.key));
     checks.push(Object.freeze({ model: name, fields: Object.freeze(all.filter((f) => used.has(f))), rows: Object.freeze(list) }));
   }
   return checks;
 }
 
-function compareKeys(model: ModelMetadata, a: Readonly<Row>, b: Readonly<Row>): number {
-  for (const name of model.primaryKey) {
-    const x = a[name] as number | bigint | string | Date;
-    const y = b[name] as number | bigint | string | Date;
-    const [p, q] = x instanceof Date && y instanceof Date ? [x.getTime(), y.getTime()] : [x, y];
-    if (p < q) return -1;
-    if (p > q) return 1;
-  }
-  return 0;
+function pick(base: Readonly<Row>, names: readonly string[]): Row {
+  const out: Row = {};
+  for (const name of names) out[name] = base[name];
+  return out;
+}
+
+function same(fields: ReadonlyMap<string, FieldMetadata>, now: Readonly<Row>, expected: Readonly<Row>): boolean {
+  for (const name in expected) if (!valuesEqual(fields.get(name)!, now[name], expected[name])) return false;
+  return true;
 }
 
 /**
@@ -92,12 +88,19 @@ function compareKeys(model: ModelMetadata, a: Readonly<Row>, b: Readonly<Row>): 
  * @internal
  */
 export function failedReadChecks(model: ModelMetadata, check: ReadCheck, stored: readonly Readonly<Row>[]): ConflictingRow[] {
-  const byIdentity = new Map(stored.map((row) => [identityOf(model, row), row]));
+  // A single number/string/bigint key is its own identity (no string built per row).
+  const single = model.primaryKey.length === 1 ? model.primaryKey[0]! : undefined;
+  const identity = (row: Readonly<Row>): unknown => {
+    const value = single === undefined ? undefined : row[single];
+    return typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint' ? value : identityOf(model, row);
+  };
+  const byIdentity = new Map<unknown, Readonly<Row>>();
+  for (const row of stored) byIdentity.set(identity(row), row);
   const fields = new Map(model.fields.map((f) => [f.name, f]));
   const failed: ConflictingRow[] = [];
   for (const row of check.rows) {
-    const now = byIdentity.get(identityOf(model, row.key));
-    if (now && Object.keys(row.expected).every((name) => valuesEqual(fields.get(name)!, now[name], row.expected[name]))) continue;
+    const now = byIdentity.get(identity(row.key));
+    if (now && same(fields, now, row.expected)) continue;
     failed.push(conflict(model, row.key, model.versionField === undefined ? undefined : row.expected[model.versionField]));
   }
   return failed;

@@ -95,19 +95,34 @@ export class PrismaBackend implements UnitBackend {
     for (const check of checks) {
       const model = this.schema.models[check.model]!;
       let rows: Row[];
-      if (this.schema.provider === 'postgresql') {
-        const names = new Set([...model.primaryKey, ...check.fields]);
-        const fields = model.fields.filter((f) => names.has(f.name));
-        const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE', fields));
-        session.learn(raw[0]);
-        rows = raw.map((row) => rowFromLockedRead(model, row, fields));
-      } else {
-        await session.prepare(tx, false);
-        rows = await delegateOf(tx, model).findMany(readCheckQuery(model, check));
+      try {
+        rows = await this.readChecked(model, check, tx, session);
+      } catch (error) {
+        if (error instanceof UnitOfWorkError) throw error;
+        const what = `checking ${check.rows.length} ${model.name} row${check.rows.length === 1 ? '' : 's'} the unit read`;
+        const message = error instanceof Error ? (error.message.trim().split('\n').pop() ?? '').trim() : String(error);
+        throw new DatabaseError(`The commit failed while ${what}: ${message}. The transaction was rolled back; nothing was written.`, {
+          model: model.name,
+          cause: error,
+          statement: what,
+        });
       }
       failed.push(...failedReadChecks(model, check, rows));
     }
     if (failed.length > 0) throw new ConcurrencyConflictError(failed);
+  }
+
+  /** The rows of one read check, read inside the commit transaction (PostgreSQL: locked `FOR SHARE`). */
+  private async readChecked(model: ModelMetadata, check: ReadCheck, tx: TransactionClient, session: TransactionSession): Promise<Row[]> {
+    if (this.schema.provider !== 'postgresql') {
+      await session.prepare(tx, false);
+      return delegateOf(tx, model).findMany(readCheckQuery(model, check));
+    }
+    const names = new Set([...model.primaryKey, ...check.fields]);
+    const fields = model.fields.filter((f) => names.has(f.name));
+    const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE', fields));
+    session.learn(raw[0]);
+    return raw.map((row) => rowFromLockedRead(model, row, fields));
   }
 
   /** One statement: reads the rows with these keys and locks them, in key order. */
