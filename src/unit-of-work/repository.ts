@@ -84,7 +84,7 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
    * rows changed in the unit are matched and ordered on their in-memory values; the database
    * answers for the other rows (with `take` widened by `skip`), and `orderBy`, `skip` and `take`
    * apply to the merged rows. Filters the in-memory evaluator does not answer (relation filters,
-   * `mode`, full-text search, Json paths, `cursor`, `distinct`) throw a `QueryNotEvaluableError`
+   * full-text search, Json paths, `cursor`, `distinct`) throw a `QueryNotEvaluableError`
    * while the unit has pending changes (none: the database answers them as usual). In units run
    * with `{ interactive: true }` the query flushes the pending changes that could affect it
    * first (`autoflush`), so the database answers every filter.
