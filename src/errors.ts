@@ -82,7 +82,9 @@ export type UsageErrorCode =
   | 'INVALID_VALUE'
   | 'INVALID_ARGUMENT'
   | 'NO_ACTIVE_UNIT'
-  | 'UNIT_CLOSED';
+  | 'UNIT_CLOSED'
+  /** A field of a reference (`ref(key)`) that was never loaded was read or written. */
+  | 'NOT_LOADED';
 
 /** The calling code used the unit of work wrongly. Nothing was written. */
 export class UsageError extends UnitOfWorkError {

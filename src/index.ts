@@ -74,4 +74,5 @@ export {
   type Snapshot,
 } from './memory/memory-store.js';
 export { MemoryStoreError, type MemoryErrorCode } from './memory/store-error.js';
+export { QueryNotEvaluableError } from './query/not-evaluable.js';
 export type { DefaultLiteral, FieldDefaultValue } from './metadata/types.js';

@@ -14,6 +14,7 @@ it('exports exactly the public runtime API', () => {
     'HookError',
     'MemoryStore',
     'MemoryStoreError',
+    'QueryNotEvaluableError',
     'Repository',
     'UnitClosedError',
     'UnitOfWorkError',
@@ -37,6 +38,7 @@ it('every error is a UnitOfWorkError with a name of its own', () => {
     api.DeltaBoundError,
     api.EntityNotFoundError,
     api.HookError,
+    api.QueryNotEvaluableError,
     api.UnitClosedError,
     api.UsageError,
   ];

@@ -5,6 +5,7 @@
  *   npx tsx bench/storm/storm.ts --db postgresql --processes 8 --transfers 500 --accounts 10
  *   npx tsx bench/storm/storm.ts --db sqlite --processes 4 --transfers 500 --accounts 10
  *   npx tsx bench/storm/storm.ts --db mariadb --processes 8 --transfers 500 --accounts 10
+ *   npx tsx bench/storm/storm.ts --db postgresql --freeze 5   # and freeze 5 users meanwhile
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectStormClient, createStormDatabase, type StormProvider } from './database.js';
+import { checkFreezes, freezeUsers, type Freeze } from './freezer.js';
 import { checkInvariants } from './invariants.js';
 import type { WorkerReport } from './worker.js';
 
@@ -25,6 +27,9 @@ export interface StormOptions {
   initialBalance?: number;
   /** Use the bank schema's declared deltas (`balance` `@delta(min: 0)`, `loyaltyPoints` `@delta`). */
   deltas?: boolean;
+  /** Freeze this many users (one account each) while the workers run (default 0), one per `freezeEvery` transfers committed (default 10). */
+  freezeUsers?: number;
+  freezeEvery?: number;
 }
 
 /** What a storm measured, and the invariants it broke (none, we hope). */
@@ -38,6 +43,8 @@ export interface StormReport extends Omit<WorkerReport, 'failed'> {
   seconds: number;
   transfersPerSecond: number;
   violations: string[];
+  /** The users frozen during the storm. */
+  freezes: Freeze[];
 }
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -49,10 +56,14 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
     const { prisma } = await connectStormClient(db);
     const initialBalance = options.initialBalance ?? 1000;
     const accountIds: number[] = [];
+    const userIds: number[] = [];
     for (let i = 0; i < options.accounts; i++) {
       const user = await prisma.user.create({ data: { name: `user${i}` } });
+      userIds.push(user.id);
       accountIds.push((await prisma.account.create({ data: { ownerId: user.id, balance: initialBalance } })).id);
     }
+    let finished = false;
+    const freezing = freezeUsers(db, userIds.slice(0, options.freezeUsers ?? 0), options.freezeEvery ?? 10, () => finished);
     const initial = new Map(accountIds.map((id) => [id, String(initialBalance)]));
     const started = performance.now();
     const reports = await Promise.all(
@@ -69,6 +80,8 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
       ),
     );
     const seconds = (performance.now() - started) / 1000;
+    finished = true;
+    const freezes = await freezing;
     const accounts = (await prisma.account.findMany({ orderBy: { id: 'asc' } })).map((a) => ({ id: a.id, balance: a.balance.toString() }));
     const ledger = (await prisma.ledgerEntry.findMany()).map((e) => ({ fromId: e.fromId, toId: e.toId, amount: e.amount.toString() }));
     await prisma.$disconnect();
@@ -91,7 +104,8 @@ export async function runStorm(options: StormOptions): Promise<StormReport> {
       failed,
       seconds,
       transfersPerSecond: committed / seconds,
-      violations: checkInvariants(initial, accounts, ledger, committed),
+      violations: [...checkInvariants(initial, accounts, ledger, committed), ...checkFreezes(freezes, ledger)],
+      freezes,
     };
   } finally {
     await drop();
@@ -105,6 +119,7 @@ export function formatStorm(r: StormReport): string {
     `  committed ${r.committed}, refused by domain rules ${r.rejected}, failed ${JSON.stringify(r.failed)}`,
     `  retries ${r.retries} (conflicts ${r.conflicts}, delta bounds ${r.boundRetries}), deadlock errors reaching callers ${r.deadlocksReachingCaller}`,
     `  ${r.seconds.toFixed(1)} s, ${r.transfersPerSecond.toFixed(0)} committed transfers/s`,
+    ...(r.freezes.length > 0 ? [`  froze ${r.freezes.length} users meanwhile (after ${r.freezes.map((f) => f.sentAtFreeze).join(', ')} transfers sent)`] : []),
     r.violations.length === 0 ? '  invariants: all hold' : `  INVARIANTS BROKEN:\n    ${r.violations.join('\n    ')}`,
   ].join('\n');
 }
@@ -119,6 +134,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       balance: { type: 'string', default: '1000' },
       deltas: { type: 'boolean', default: false },
       out: { type: 'string' },
+      freeze: { type: 'string', default: '0' },
     },
   });
   const report = await runStorm({
@@ -128,6 +144,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     accounts: Number(values.accounts),
     initialBalance: Number(values.balance),
     deltas: values.deltas,
+    freezeUsers: Number(values.freeze),
   });
   console.log(formatStorm(report));
   if (values.out) {

@@ -1,4 +1,4 @@
-import type { EntityOf, ModelMap, UnitOfWork, Units } from 'prisma-uow';
+import type { EntityOf, ModelMap, UnitControls, UnitOfWork, Units } from 'prisma-uow';
 import type { Models } from '../../src/generated/uow/index.js';
 import { BankAccount } from './account.js';
 import { AccountRepository, LedgerRepository } from './repositories.js';
@@ -42,4 +42,5 @@ export type BankRepositoryFactories = typeof bankRepositories;
  * A unit of work as the bank's services see it: repositories only. Services never commit or roll
  * back; the `run` around them does.
  */
-export type BankUnit = BankModelRepositories & { readonly accounts: AccountRepository; readonly ledger: LedgerRepository };
+export type BankUnit = BankModelRepositories &
+  Pick<UnitControls, '$check'> & { readonly accounts: AccountRepository; readonly ledger: LedgerRepository };

@@ -21,6 +21,10 @@ export interface TransferRequest {
  * not conflict, and a balance that concurrent withdrawals would take below zero stops the commit
  * with a `DeltaBoundError` (run the unit again to re-read and refuse with `InsufficientFundsError`).
  *
+ * A frozen owner sends nothing. The transfer never writes `frozen`, so the decision is
+ * protected with `uow.$check(owner)`: if the owner is frozen (or changed otherwise) between
+ * this read and the commit, the commit is a `ConcurrencyConflictError`, and a retry refuses.
+ *
  * @example
  * ```ts
  * await units.run((uow) => transfer(uow, { fromId: 1, toId: 2, amount: '25.00' }));
@@ -40,5 +44,7 @@ export async function transfer(uow: BankUnit, request: TransferRequest): Promise
   receiver.deposit(amount);
   uow.ledger.record(sender, receiver, amount);
   const owner = await uow.user.get(sender.ownerId);
+  if (owner.frozen) throw new TransferRejectedError(`User#${owner.id} is frozen: Account#${sender.id} sends no transfers.`);
+  uow.$check(owner); // the refusal above was decided on this read: the commit must still see it
   owner.loyaltyPoints += LOYALTY_POINTS_PER_TRANSFER;
 }

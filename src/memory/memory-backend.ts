@@ -1,6 +1,7 @@
-import type { ConflictingRow } from '../errors.js';
+import { ConcurrencyConflictError, type ConflictingRow } from '../errors.js';
 import { runPlan, type ExecutionResult, type StepWriter } from '../flush/executor.js';
 import type { FlushPlan, RowCheck, UpdateRow } from '../flush/plan.js';
+import { failedReadChecks, type ReadCheck } from '../flush/read-checks.js';
 import { conflict } from '../flush/strategies/prisma-values.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
@@ -11,9 +12,9 @@ import type { UnitBackend } from '../unit-of-work/backend.js';
 import type { MemoryStore } from './memory-store.js';
 import { endStatement } from './referential-actions.js';
 import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
-import { cloneRow } from './scalars.js';
+import { cloneRow } from '../query/scalars.js';
 import type { WorkingCopy } from './tables.js';
-import { findRows } from './where.js';
+import { findRows } from '../query/where.js';
 
 /**
  * The in-memory backend of a unit: reads from a {@link MemoryStore} and commits plans to it
@@ -155,8 +156,26 @@ export class MemoryBackend implements UnitBackend {
     return findRows(model, this.tx.table(model.name).values(), args).map((row) => cloneRow(model, row));
   }
 
-  async commit(plan: FlushPlan): Promise<ExecutionResult> {
-    if (this.tx) return runPlan(plan, this.schema, memoryWriter(this.schema, this.tx, this.store));
-    return this.store.transaction((tx) => runPlan(plan, this.schema, memoryWriter(this.schema, tx, this.store)));
+  async commit(plan: FlushPlan, checks: readonly ReadCheck[] = []): Promise<ExecutionResult> {
+    const run = async (tx: WorkingCopy) => {
+      const result = await runPlan(plan, this.schema, memoryWriter(this.schema, tx, this.store));
+      this.verify(checks, tx);
+      return result;
+    };
+    if (this.tx) return run(this.tx);
+    return this.store.transaction(run);
+  }
+
+  /** Read checks: one pseudo statement per model (`SELECT User FOR SHARE`); the store transaction holds every row. */
+  private verify(checks: readonly ReadCheck[], tx: WorkingCopy): void {
+    const failed: ConflictingRow[] = [];
+    for (const check of checks) {
+      const model = this.schema.models[check.model]!;
+      this.store.statement(`SELECT ${model.name} FOR SHARE`);
+      const table = tx.table(model.name);
+      const rows = check.rows.map((r) => table.get(identityOf(model, r.key)!)).filter((row): row is Readonly<Row> => row !== undefined);
+      failed.push(...failedReadChecks(model, check, rows));
+    }
+    if (failed.length > 0) throw new ConcurrencyConflictError(failed);
   }
 }

@@ -5,13 +5,13 @@ import type { Row } from '../tracking/entity.js';
 import { identityOf, keyValueOf } from '../tracking/keys.js';
 import type { ModelMap, ModelTypes, Schema } from '../unit-of-work/types.js';
 import { checkForeignKeys } from './constraints.js';
-import { compileOrderBy } from './order-by.js';
+import { compileOrderBy } from '../query/order-by.js';
 import { endStatement } from './referential-actions.js';
 import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
-import { cloneRow, isPlainObject } from './scalars.js';
+import { cloneRow, isPlainObject } from '../query/scalars.js';
 import { MemoryStoreError } from './store-error.js';
 import { WorkingCopy, type StoreState } from './tables.js';
-import { findRows } from './where.js';
+import { findRows } from '../query/where.js';
 
 /** What a fixture accepts for a field: a `Decimal` also as number or string, a `bigint` also as number, a `Date` also as ISO string. */
 export type FixtureValue<T> = T extends Decimal ? Decimal.Value : T extends bigint ? bigint | number : T extends Date ? Date | string : T;

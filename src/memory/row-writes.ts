@@ -4,7 +4,7 @@ import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
 import { checkForeignKeys, checkNotNull, checkUnique } from './constraints.js';
 import { advanceSequence, defaultFor, isSequence } from './defaults.js';
-import { normalizeValue } from './scalars.js';
+import { normalizeValue } from '../query/scalars.js';
 import { applyKeyChange, deleteStoredRow, type ActionContext } from './referential-actions.js';
 import { MemoryStoreError } from './store-error.js';
 

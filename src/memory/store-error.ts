@@ -1,4 +1,3 @@
-import { UsageError } from '../errors.js';
 import type { ModelMetadata } from '../metadata/types.js';
 
 /**
@@ -71,18 +70,4 @@ export function showFields(fields: readonly string[], row: Readonly<Record<strin
 export function foreignKeyName(model: ModelMetadata, fields: readonly string[]): string {
   const columns = fields.map((name) => model.fields.find((f) => f.name === name)?.column ?? name);
   return `${model.table}_${columns.join('_')}_fkey`;
-}
-
-/**
- * The {@link UsageError} for a query the in-memory unit cannot answer (a relation filter, a
- * cursor, full-text search): it names the model and the operator.
- *
- * @internal
- */
-export function unsupported(model: ModelMetadata, what: string, field?: string): UsageError {
-  return new UsageError(
-    'INVALID_ARGUMENT',
-    `${model.name}: ${what} is not supported by the in-memory unit. Query the model's own scalar fields, or test this query against a database (createUnits).`,
-    { model: model.name, field },
-  );
 }

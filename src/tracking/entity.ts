@@ -79,6 +79,11 @@ export class EntityState {
   /** Relation fields set to other tracked objects (`child.parent = node`), by relation name. */
   refs: Map<string, EntityState> | undefined = undefined;
   status: EntityStatus;
+  /**
+   * A reference (`uow.account.ref(7)`): only the primary key is known, nothing was loaded. Its
+   * other fields cannot be read or written until a read of the row fills the snapshot.
+   */
+  reference = false;
   /** Identity-map key; `undefined` for new objects whose key the database generates. */
   identity: string | undefined;
   readonly proxy: Row;
@@ -121,6 +126,7 @@ export class EntityState {
     const draft = this.nested?.get(name);
     if (draft !== undefined) return draft;
     const value = this.base[name];
+    if (value === undefined && this.reference) throw this.notLoaded(name);
     if (value === null || typeof value !== 'object' || this.host.endedBy !== undefined) return value;
     if (isMutableLeaf(value)) {
       // Hand out a copy: the snapshot stays intact, and an in-place change shows at commit.
@@ -133,6 +139,14 @@ export class EntityState {
     const nestedDraft = immer.createDraft(value as object);
     (this.nested ??= new Map()).set(name, nestedDraft);
     return nestedDraft;
+  }
+
+  private notLoaded(name: string): UsageError {
+    return new UsageError(
+      'NOT_LOADED',
+      `${this.describe()}.${name} was not loaded: the object is a reference (ref()), which knows only its primary key. Load the row with get() to read or change its fields.`,
+      { model: this.info.name, key: this.key, field: name },
+    );
   }
 
   /** Current values of all fields (a plain object). */
@@ -220,6 +234,7 @@ export class EntityState {
         field: name,
       });
     }
+    if (this.reference) throw this.notLoaded(name);
     value = checkValue(this.info.name, this.status === 'new' && this.identity === undefined ? undefined : this.key, field, value, this.info.provider);
     if (this.info.primaryKeySet.has(name) && this.identity !== undefined && !valuesEqual(field, value, this.read(name))) {
       throw new UsageError(

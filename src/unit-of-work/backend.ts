@@ -1,5 +1,6 @@
 import type { ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
+import type { ReadCheck } from '../flush/read-checks.js';
 import type { FlushStrategy } from '../flush/strategy.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
@@ -21,8 +22,11 @@ export interface UnitBackend {
    * errors (`get Account#7`); a failure is a `DatabaseError` (nothing was written).
    */
   findMany(model: ModelMetadata, args: Row, what?: string): Promise<Row[]>;
-  /** Runs the plan atomically: all of it, or nothing. */
-  commit(plan: FlushPlan): Promise<ExecutionResult>;
+  /**
+   * Runs the plan atomically: all of it, or nothing. `checks` (read checks) run after the
+   * writes, in the same transaction, one read per model; a failing row is a `ConcurrencyConflictError`.
+   */
+  commit(plan: FlushPlan, checks?: readonly ReadCheck[]): Promise<ExecutionResult>;
   /**
    * Reads the rows with these primary keys and locks them until the unit's transaction ends, in
    * ONE statement, in key order (`SELECT ... ORDER BY key FOR NO KEY UPDATE`); returns the rows

@@ -1,8 +1,9 @@
-import { DatabaseError, UnitOfWorkError } from '../errors.js';
+import { ConcurrencyConflictError, DatabaseError, UnitOfWorkError, type ConflictingRow } from '../errors.js';
 import { mariadbLockedRead } from '../flush/dialects/mariadb-read.js';
 import { postgresLockedRead, rowFromLockedRead } from '../flush/dialects/postgres-read.js';
 import { executePlan, type ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
+import { failedReadChecks, readCheckQuery, type ReadCheck } from '../flush/read-checks.js';
 import type { TransactionSession } from '../flush/session.js';
 import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/strategy.js';
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
@@ -77,14 +78,59 @@ export class PrismaBackend implements UnitBackend {
     }
   }
 
-  async commit(plan: FlushPlan): Promise<ExecutionResult> {
-    const run = (tx: TransactionClient, session: TransactionSession) => executePlan(plan, { schema: this.schema, strategy: this.strategy, tx, session });
+  async commit(plan: FlushPlan, checks: readonly ReadCheck[] = []): Promise<ExecutionResult> {
+    const run = async (tx: TransactionClient, session: TransactionSession) => {
+      const result = await executePlan(plan, { schema: this.schema, strategy: this.strategy, tx, session });
+      // After the writes: rows this commit updates are locked by it already (no share-lock upgrade to deadlock on).
+      if (checks.length > 0) await this.verify(checks, tx, session);
+      return result;
+    };
     if (this.open) return run(this.open.tx, this.open.session);
-    if (this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql')) {
+    if (checks.length === 0 && this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql')) {
       const done = await commitInOneStatement(this.prisma, this.schema, plan, this.transaction);
       if (done) return done;
     }
     return inTransaction(this.prisma, this.transaction, this.schema.provider, run);
+  }
+
+  /**
+   * Read checks inside the commit transaction, one statement per model: PostgreSQL reads the rows
+   * `FOR SHARE` (a concurrent writer waits for this commit, or its committed change is seen),
+   * SQLite reads them in its transaction (which writers wait for).
+   */
+  private async verify(checks: readonly ReadCheck[], tx: TransactionClient, session: TransactionSession): Promise<void> {
+    const failed: ConflictingRow[] = [];
+    for (const check of checks) {
+      const model = this.schema.models[check.model]!;
+      let rows: Row[];
+      try {
+        rows = await this.readChecked(model, check, tx, session);
+      } catch (error) {
+        if (error instanceof UnitOfWorkError) throw error;
+        const what = `checking ${check.rows.length} ${model.name} row${check.rows.length === 1 ? '' : 's'} the unit read`;
+        const message = error instanceof Error ? (error.message.trim().split('\n').pop() ?? '').trim() : String(error);
+        throw new DatabaseError(`The commit failed while ${what}: ${message}. The transaction was rolled back; nothing was written.`, {
+          model: model.name,
+          cause: error,
+          statement: what,
+        });
+      }
+      failed.push(...failedReadChecks(model, check, rows));
+    }
+    if (failed.length > 0) throw new ConcurrencyConflictError(failed);
+  }
+
+  /** The rows of one read check, read inside the commit transaction (PostgreSQL: locked `FOR SHARE`). */
+  private async readChecked(model: ModelMetadata, check: ReadCheck, tx: TransactionClient, session: TransactionSession): Promise<Row[]> {
+    if (this.schema.provider !== 'postgresql') {
+      await session.prepare(tx, false);
+      return delegateOf(tx, model).findMany(readCheckQuery(model, check));
+    }
+    const names = new Set([...model.primaryKey, ...check.fields]);
+    const fields = model.fields.filter((f) => names.has(f.name));
+    const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE', fields));
+    session.learn(raw[0]);
+    return raw.map((row) => rowFromLockedRead(model, row, fields));
   }
 
   /** One statement: reads the rows with these keys and locks them, in key order. */

@@ -9,6 +9,7 @@ export interface RepositoryHost {
   find(info: ModelInfo, args: object | undefined, first: boolean, options?: ReadOptions): Promise<object[]>;
   add(info: ModelInfo, data: object): object;
   remove(info: ModelInfo, entity: object): void;
+  ref(info: ModelInfo, key: unknown): object;
 }
 
 /**
@@ -74,12 +75,30 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
   }
 
   /**
-   * Rows matching Prisma `findMany` arguments. Rows already in the unit come back as the same
-   * objects, with their in-memory changes (the database values never overwrite them). The query
-   * runs on the database: objects added in this unit are not seen until commit, and a row is
-   * matched by its stored values, not by changes made in memory. With `{ lock: 'update' }`
-   * (PostgreSQL, interactive units) the matches are then read again and locked in one
-   * statement, in key order (a row deleted in between is left out).
+   * Rows matching Prisma `findMany` arguments, as this unit sees them. Rows already in the unit
+   * come back as the same objects, with their in-memory changes (the database values never
+   * overwrite them).
+   *
+   * The unit's own pending changes are seen. In optimistic units (the default) nothing is
+   * written for that: rows added in the unit that match are returned, removed rows are not, and
+   * rows changed in the unit are matched and ordered on their in-memory values; the database
+   * answers for the other rows (with `take` widened by `skip`), and `orderBy`, `skip` and `take`
+   * apply to the merged rows. Filters the in-memory evaluator does not answer (relation filters,
+   * full-text search, Json paths, `cursor`, `distinct`) throw a `QueryNotEvaluableError`
+   * while the unit has pending changes (none: the database answers them as usual). In units run
+   * with `{ interactive: true }` the query flushes the pending changes that could affect it
+   * first (`autoflush`), so the database answers every filter.
+   *
+   * With `{ lock: 'update' }` (PostgreSQL, interactive units) the matches are then read again
+   * and locked in one statement, in key order (a row deleted in between is left out).
+   *
+   * @example
+   * ```ts
+   * await units.run(async (uow) => {
+   *   const account = uow.account.add({ ownerId: 1, balance: 10 });
+   *   const mine = await uow.account.find({ where: { ownerId: 1 } }); // includes `account`
+   * });
+   * ```
    */
   find(args?: FindArgs<M[N]>, options?: ReadOptions): Promise<E[]> {
     return this.host.find(this.info, args, false, options) as Promise<E[]>;
@@ -110,7 +129,29 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
     return this.host.add(this.info, data) as E;
   }
 
-  /** Deletes the row at commit. The object must belong to this unit. */
+  /**
+   * The object for the row with this key, WITHOUT reading it: the tracked object when the unit
+   * has it, else a reference that knows only its primary key. A reference can be linked to
+   * (`add({ from: ref, ... })`, `entry.to = ref`) and passed to {@link Repository.remove}; its
+   * other fields throw a `UsageError` (`NOT_LOADED`) until a `get`/`find` of the row loads them
+   * into the same object. The commit checks what it must: a linked row that does not exist
+   * fails the foreign key (`DatabaseError`), a removed reference whose row is already gone is a
+   * `ConcurrencyConflictError`, as for loaded rows (the delete is checked by existence, not by
+   * version: the unit never saw one).
+   *
+   * @example
+   * ```ts
+   * await units.run((uow) => {
+   *   uow.ledgerEntry.add({ from: uow.account.ref(7), to: uow.account.ref(8), amount: 10 }); // no SELECT
+   *   uow.order.remove(uow.order.ref(9));                                                  // DELETE, no SELECT
+   * });
+   * ```
+   */
+  ref(key: KeyInput<M[N]>): E {
+    return this.host.ref(this.info, key) as E;
+  }
+
+  /** Deletes the row at commit. The object must belong to this unit (loaded, added, or a {@link Repository.ref}). */
   remove(entity: E): void {
     this.host.remove(this.info, entity);
   }

@@ -1,6 +1,7 @@
 import { AfterCommitError, EntityNotFoundError, UnitClosedError, UsageError, describeRow } from '../errors.js';
 import type { CommitOrder } from '../flush/commit-order.js';
 import { planFlush } from '../flush/planner.js';
+import { checkReferencesByExistence } from '../flush/reference-deletes.js';
 import type { ModelInfo, SchemaInfo } from '../metadata/model-info.js';
 import type { FlushPlan } from '../flush/plan.js';
 import { computeChangeSet, isEmptyChangeSet, type ChangeSet, type FinalValues } from '../tracking/change-set.js';
@@ -12,6 +13,8 @@ import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
 import { newRow } from './new-row.js';
 import { keysQuery, readName } from './read-keys.js';
+import { hasPendingChanges, mergeRows, notEvaluable, pendingNotEvaluable, pendingRows, storedQuery, type Candidate } from './pending-reads.js';
+import { readChecksOf } from './read-check-rows.js';
 import { Repository, type RepositoryHost } from './repository.js';
 import type { ModelMap } from './types.js';
 
@@ -44,6 +47,10 @@ export interface UnitParts {
    * (interactive units): the unit is committed when its runner calls `transactionCommitted()`.
    */
   readonly deferred?: boolean;
+  /** Interactive units: queries flush pending changes that could affect them first (default `true`). */
+  readonly autoflush?: boolean;
+  /** Check at commit every row the unit read (as if `$check` was called on each). */
+  readonly checkReads?: boolean;
 }
 
 /** A commit that was written; its transaction may still be open (interactive units). */
@@ -86,6 +93,12 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private state: UnitStatus = 'open';
   /** A commit written to an open transaction, waiting for it to commit (interactive units). */
   private pending: Flushed | undefined = undefined;
+  /** Objects given to `$check`: their rows must be unchanged at commit. */
+  private readonly checked = new Set<EntityState>();
+  /** What earlier `$flush()` calls wrote (for the after-commit hooks). */
+  private readonly flushed: ChangeList<ModelMap>[] = [];
+  /** Tracked objects as they were before the first `$flush()` wrote them: a rollback restores them. */
+  private readonly beforeFlush = new Map<EntityState, { base: Row; status: EntityState['status']; identity: string | undefined }>();
   /** Why the unit was rolled back, when an error (not `$rollback()`) ended it. */
   rollbackReason: unknown = undefined;
   /** The factory's hooks, then the unit's own (`$beforeFlush`, ...), in registration order. */
@@ -135,7 +148,15 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const identity = identityOf(info.meta, row);
     const existing = identity === undefined ? undefined : this.identity.get(info.name, identity);
     // A removed row, or the new object replacing it: the stored row is the removed one.
-    if (existing) return existing.status === 'removed' || this.replacing.has(existing) ? undefined : existing;
+    if (existing) {
+      if (existing.status === 'removed' || this.replacing.has(existing)) return undefined;
+      if (existing.reference) {
+        // A reference read at last: the row fills its snapshot.
+        existing.base = sealSnapshot(info, row);
+        existing.reference = false;
+      }
+      return existing;
+    }
     const state = new EntityState(info, this, row, 'managed', identity);
     states.set(state.proxy, state);
     this.identity.add(state);
@@ -178,7 +199,8 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const identities = wheres.map((where) => identityOf(info.meta, where)!);
     const wanted = new Map<string, Row>();
     for (let i = 0; i < wheres.length; i++) {
-      if (options.lock || !this.identity.get(info.name, identities[i]!)) wanted.set(identities[i]!, wheres[i]!);
+      const state = this.identity.get(info.name, identities[i]!);
+      if (options.lock || !state || (state.reference && state.status !== 'removed')) wanted.set(identities[i]!, wheres[i]!);
     }
     let rows: Row[] = [];
     if (options.lock) rows = await this.locker(info)(info.meta, [...wanted.values()]);
@@ -206,8 +228,38 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       }
     }
     if (first) query['take'] = 1;
+    const what = first ? 'findFirst' : 'find';
+    let pending = pendingRows(info, this.tracked());
+    if (pending || hasPendingChanges(this.tracked())) {
+      const error = notEvaluable(info, query);
+      if (this.parts.deferred && this.parts.autoflush !== false && (pending || error)) {
+        // Interactive unit: write what the query could see, then let the database answer.
+        await this.flushPending();
+        pending = undefined;
+      } else if (error) throw pendingNotEvaluable(info, error);
+    }
+    if (!pending) {
+      const out: object[] = [];
+      for (const row of await this.readStored(info, query, what, options)) {
+        const state = this.track(info, row);
+        if (state) out.push(state.proxy);
+      }
+      return out;
+    }
+    const rows = await this.readStored(info, storedQuery(info, query, pending.hidden), what, options);
+    const stored: Candidate[] = [];
+    for (const row of rows) {
+      const state = this.track(info, row);
+      // A new object holding the key of a stored row it does not replace is a pending row (it comes from `live`).
+      if (state && state.status === 'managed') stored.push({ values: state.current(), state });
+    }
+    return mergeRows(info, query, stored, pending.live).map((state) => state.proxy);
+  }
+
+  /** Rows matching `query` in the database (locked and read again with `{ lock: 'update' }`). */
+  private async readStored(info: ModelInfo, query: Row, what: string, options: ReadOptions): Promise<Row[]> {
     const lockRows = options.lock ? this.locker(info) : undefined;
-    let rows = await this.parts.backend.findMany(info.meta, query, first ? 'findFirst' : 'find');
+    let rows = await this.parts.backend.findMany(info.meta, query, what);
     if (lockRows && rows.length > 0) {
       // Lock what matched, in key order, reading it again in the same statement: the values are current under the lock.
       const fresh = await lockRows(info.meta, rows.map((row) => Object.fromEntries(info.primaryKey.map((k) => [k, row[k]]))));
@@ -215,12 +267,25 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       rows = rows.map((row) => byIdentity.get(identityOf(info.meta, row))).filter((row): row is Row => row !== undefined);
     }
     this.assertOpen(`query ${info.name}`);
-    const out: object[] = [];
-    for (const row of rows) {
-      const state = this.track(info, row);
-      if (state) out.push(state.proxy);
-    }
-    return out;
+    return rows;
+  }
+
+  /**
+   * The object for the row with this key without loading it: the tracked object when the unit
+   * has it, else a reference that knows only its key (assignable to relations, removable).
+   */
+  ref(info: ModelInfo, key: unknown): object {
+    this.assertOpen(`reference a ${info.name}`);
+    const where = keyToWhere(info.meta, key, info.provider);
+    const identity = identityOf(info.meta, where)!;
+    const existing = this.identity.get(info.name, identity);
+    if (existing?.status === 'removed') throw new EntityNotFoundError(info.name, key, 'it was removed in this unit');
+    if (existing) return existing.proxy;
+    const state = new EntityState(info, this, Object.freeze({ ...where }), 'managed', identity);
+    state.reference = true;
+    states.set(state.proxy, state);
+    this.identity.add(state);
+    return state.proxy;
   }
 
   add(info: ModelInfo, data: object): object {
@@ -248,6 +313,22 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     return state.proxy;
   }
 
+  /**
+   * `$check(entity)`: at commit, the row must still have the version (or, unversioned, the
+   * values) it was read with, else the commit is a `ConcurrencyConflictError`.
+   */
+  check(entity: object): void {
+    this.assertOpen('check a row');
+    const state = entity !== null && typeof entity === 'object' ? states.get(entity) : undefined;
+    if (!state) throw new UsageError('NOT_TRACKED', '$check() takes an object loaded in this unit; got one it never loaded.');
+    if (state.host !== this) throw new UsageError('OTHER_UNIT', `${state.describe()} belongs to another unit of work; load it in this unit to check it.`, { model: state.info.name, key: state.key });
+    if (state.status !== 'managed' || state.reference) {
+      const why = state.reference ? 'is a reference that was never read (load it with get())' : state.status === 'new' ? 'was added in this unit (there is nothing stored to check)' : 'was removed in this unit (its delete checks it)';
+      throw new UsageError('INVALID_ARGUMENT', `${state.describe()} cannot be checked: it ${why}.`, { model: state.info.name, key: state.key });
+    }
+    this.checked.add(state);
+  }
+
   remove(info: ModelInfo, entity: object): void {
     this.assertOpen(`remove a ${info.name}`);
     const state = entity !== null && typeof entity === 'object' ? states.get(entity) : undefined;
@@ -270,6 +351,14 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.removed.add(state);
   }
 
+  /** The plan of a change set; removed references are checked by existence (they have no loaded version). */
+  private plan(changes: ChangeSet): FlushPlan {
+    const plan = planFlush(this.parts.backend.schema, this.parts.order, changes);
+    const references = new Set<number>();
+    for (const state of this.removed) if (state.reference) references.add(state.id);
+    return checkReferencesByExistence(plan, references);
+  }
+
   private tracked() {
     return { added: this.added, dirty: this.dirty, removed: this.removed };
   }
@@ -279,7 +368,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.assertOpen('preview a commit');
     const { changes } = computeChangeSet(this.tracked(), { peek: true });
     const schema = this.parts.backend.schema;
-    const plan = planFlush(schema, this.parts.order, changes);
+    const plan = this.plan(changes);
     const strategy = this.parts.backend.strategy;
     // As sent: on PostgreSQL the first statement of the commit also identifies its transaction.
     const session = (first: boolean) => (schema.provider === 'postgresql' ? { budgetMs: 1, identify: first && !this.parts.backend.identified, beacon: '0' } : undefined);
@@ -296,6 +385,44 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     const flushed = await this.flush();
     if (this.parts.deferred) this.pending = flushed;
     else await this.settle(flushed);
+  }
+
+  /**
+   * Interactive units: writes the pending changes now, into the unit's transaction, and keeps
+   * tracking. Snapshots advance to what was written (versions, generated keys), removed rows
+   * leave the unit, and the commit writes only what changed since. Conflicts are detected as
+   * at commit; any failure rolls the unit back (its transaction writes nothing).
+   */
+  async flushPending(): Promise<void> {
+    this.assertOpen('flush');
+    if (!this.parts.deferred) {
+      throw new UsageError('INVALID_ARGUMENT', '$flush() writes into the unit\'s transaction: run the unit with { interactive: true } (optimistic units write everything in one short transaction at commit).');
+    }
+    if (!hasPendingChanges(this.tracked())) return;
+    const schema = this.parts.backend.schema;
+    try {
+      const { changes, finals } = computeChangeSet(this.tracked());
+      if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
+      const { inserted, updated } = await this.parts.backend.commit(this.plan(changes));
+      for (const state of [...finals.states, ...this.removed]) {
+        if (!this.beforeFlush.has(state)) this.beforeFlush.set(state, { base: state.base, status: state.status, identity: state.identity });
+      }
+      this.applyCommitted(finals, inserted, updated);
+      if (this.hooks.has('afterCommit')) this.flushed.push(describeChanges(schema, changes, inserted));
+      for (const state of this.removed) {
+        // The row is gone: a new object may take its key (the one replacing it already did).
+        if (this.identity.get(state.info.name, state.identity!) === state) this.identity.forget(state);
+      }
+      this.removed.clear();
+      this.replacing.clear();
+      this.added.length = 0;
+      this.dirty.clear();
+      // Links stay on the objects: keep them where the next commit compares them.
+      for (const state of finals.states) if (state.refs && state.status === 'managed') this.dirty.add(state);
+    } catch (error) {
+      await this.end(error);
+      throw error;
+    }
   }
 
   /** Interactive units: their transaction has committed, so the unit is committed now. */
@@ -315,8 +442,10 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
       let updated: ReadonlyMap<number, Row> | undefined;
-      if (!isEmptyChangeSet(changes)) {
-        ({ inserted, updated } = await this.parts.backend.commit(planFlush(schema, this.parts.order, changes)));
+      const checks = readChecksOf(this.parts.backend.schema, this.parts.checkReads ? this.identity.all : this.checked, changes);
+      // A unit that writes nothing checks only the rows given to $check (checkReads protects writes).
+      if (!isEmptyChangeSet(changes) || (checks.length > 0 && this.checked.size > 0)) {
+        ({ inserted, updated } = await this.parts.backend.commit(this.plan(changes), checks));
       }
       return { changes, finals, inserted, updated };
     } catch (error) {
@@ -342,7 +471,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     if (this.hooks.has('afterCommit')) {
       let written: ChangeList<ModelMap> = [];
       try {
-        written = describeChanges(this.parts.backend.schema, changes, inserted);
+        written = [...this.flushed.flat(), ...describeChanges(this.parts.backend.schema, changes, inserted)];
       } catch (error) {
         failure ??= error;
       }
@@ -401,6 +530,13 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   private async end(reason: unknown): Promise<void> {
     this.pending = undefined;
     for (const state of this.dirty) state.discard();
+    // Written by `$flush()` into a transaction that will not commit: back to the loaded values.
+    for (const [state, before] of this.beforeFlush) {
+      state.discard();
+      state.base = before.base;
+      state.status = before.status;
+      state.identity = before.identity;
+    }
     this.state = 'rolled back';
     this.rollbackReason = reason;
     const failure = await this.hooks.afterRollback(reason);

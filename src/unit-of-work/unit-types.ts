@@ -39,6 +39,44 @@ export interface UnitControls<M extends ModelMap = ModelMap> {
    * and the statements it would send, without sending anything. The unit stays open.
    */
   $preview(): CommitPreview<M>;
+  /**
+   * Writes the pending changes now, into the unit's transaction, and keeps tracking: the commit
+   * then writes only what changed since. Only in units run with `{ interactive: true }` (else a
+   * `UsageError`). Conflicts are detected as at commit; if the unit fails later, nothing of it
+   * is written (the transaction rolls back) and objects show their loaded values again.
+   * `$beforeFlush` hooks run for each flush; `$afterCommit` hooks get everything written.
+   *
+   * @example
+   * ```ts
+   * await units.run(async (uow) => {
+   *   uow.shape.remove(await uow.shape.get(oldId)); // holds the unique slug 'home'
+   *   await uow.$flush();                           // DELETE now, inside the transaction
+   *   uow.shape.add({ ...data, slug: 'home' });     // INSERT at commit: the slug is free
+   * }, { interactive: true });
+   * ```
+   */
+  $flush(): Promise<void>;
+  /**
+   * Makes the commit check a row this unit only read: inside the commit transaction, the row
+   * must still have the version (or, for unversioned models, every value) it was read with,
+   * else the commit is a `ConcurrencyConflictError` (retryable, like any conflict). Rows are
+   * read back in ONE statement per model (PostgreSQL: `FOR SHARE`, so a writer racing the commit
+   * waits for it or is seen). This catches write skew: a transfer that reads `user.frozen`
+   * without writing the user fails if the user was frozen since. A row the commit also updates
+   * or deletes is checked by that write instead.
+   *
+   * @example
+   * ```ts
+   * await units.run(async (uow) => {
+   *   const user = await uow.user.get(userId);
+   *   if (user.frozen) throw new Error('frozen');
+   *   uow.$check(user); // the decision stands only if the user is unchanged at commit
+   *   const account = await uow.account.get(accountId);
+   *   account.balance = account.balance.minus(10);
+   * }, { retry: 5 });
+   * ```
+   */
+  $check(entity: object): void;
   /** Runs `hook` with the changes before anything is written; a throw aborts the commit. */
   $beforeFlush(hook: (changes: ChangeList<M>) => void | Promise<void>): void;
   /** Runs `hook` with what was written, once the transaction has committed (never after a rollback). */
@@ -69,6 +107,13 @@ export interface UnitOptions {
    * (`CommitOutcomeUnknownError`, never retried). Other units use the transaction. Default false.
    */
   readonly oneStatement?: boolean;
+  /**
+   * Check at commit every row the unit read (as {@link UnitControls.$check} does for one): the
+   * unit commits only if nothing it read changed since, which gives it serializable behaviour
+   * for the rows it touched without `SERIALIZABLE` isolation. Costs one read per model of the
+   * rows read, inside the commit (see the checkReads benchmark). Units that write nothing skip it.
+   */
+  readonly checkReads?: boolean;
 }
 
 /** Options of `units.run`. */
@@ -91,6 +136,14 @@ export interface RunOptions extends UnitOptions {
    * transaction.
    */
   readonly interactive?: boolean;
+  /**
+   * Interactive units: a `find`/`findFirst` first flushes ({@link UnitControls.$flush}) the
+   * pending changes that could affect it (changes of the queried model; any change when the
+   * query has a filter the in-memory evaluator does not answer, such as a relation filter), so
+   * the database answers with the unit's own writes. Default `true`; with `false` such queries
+   * see pending changes as optimistic units do (merged in memory). Ignored by optimistic units.
+   */
+  readonly autoflush?: boolean;
 }
 
 /** Hooks given to a factory run for every unit it opens. */

@@ -86,6 +86,8 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
       $commit: { value(this: object) { return core(this).commit(); } },
       $rollback: { value(this: object) { return core(this).rollback(); } },
       $preview: { value(this: object) { return core(this).preview(); } },
+      $flush: { value(this: object) { return core(this).flushPending(); } },
+      $check: { value(this: object, entity: object) { core(this).check(entity); } },
       $beforeFlush: { value(this: object, hook: Hook<'beforeFlush'>) { core(this).hooks.add({ beforeFlush: hook }); } },
       $afterCommit: { value(this: object, hook: Hook<'afterCommit'>) { core(this).hooks.add({ afterCommit: hook }); } },
       $afterRollback: { value(this: object, hook: Hook<'afterRollback'>) { core(this).hooks.add({ afterRollback: hook }); } },
@@ -98,11 +100,12 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
    * {@link Units.run}, which cannot forget either, and which makes the unit the current one.
    */
   begin(options: UnitOptions = {}): UnitOfWork<M, R, C> {
-    return this.open(this.config.backend(options));
+    return this.open(this.config.backend(options), false, options);
   }
 
-  private open(backend: UnitBackend, deferred = false): UnitOfWork<M, R, C> {
-    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order, hooks: this.hooks, deferred });
+  private open(backend: UnitBackend, deferred = false, options: RunOptions = {}): UnitOfWork<M, R, C> {
+    const { autoflush = true, checkReads = false } = options;
+    const core = new UnitOfWorkCore({ backend, models: this.models, order: this.order, hooks: this.hooks, deferred, autoflush, checkReads });
     return Object.create(this.proto, { [CORE]: { value: core } }) as UnitOfWork<M, R, C>;
   }
 
@@ -174,7 +177,7 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
     let result: T;
     try {
       result = await transaction(options, (backend) => {
-        const uow = this.open(backend, true);
+        const uow = this.open(backend, true, options);
         core = coreOf(uow);
         return this.runIn<T>(uow, fn);
       });

@@ -13,5 +13,16 @@ for (const provider of BACKENDS) {
       expect(report.committed + report.rejected).toBe(75);
       expect(report.deadlocksReachingCaller).toBe(0);
     });
+
+    it('with 2 of 3 users frozen meanwhile: no transfer committed after its user was frozen', { timeout: 180_000 }, async () => {
+      const report = await runStorm({ provider, processes: 3, transfersPerProcess: 25, accounts: 3, freezeUsers: 2, freezeEvery: 8 });
+      console.log(formatStorm(report));
+      expect(report.freezes).toHaveLength(2);
+      expect(report.violations).toEqual([]);
+      expect(report.failed).toEqual({});
+      expect(report.committed + report.rejected).toBe(75);
+      expect(report.rejected).toBeGreaterThan(0);
+      expect(report.freezes.map((f) => f.sentAtFreeze).reduce((a, b) => a + b)).toBeGreaterThan(0); // frozen mid-storm
+    });
   });
 }

@@ -49,8 +49,10 @@ contract('replacing rows: remove and add with the same unique value or key in on
       const replacement = uow.category.add({ id: 1, slug: 'a', shop: 9, position: 9 });
       expect(replacement).not.toBe(old);
       expect(await uow.category.get(1)).toBe(replacement);
-      // The stored row is still the removed one: queries do not hand it out as the new object.
-      expect(await uow.category.find({ where: { id: 1 } })).toEqual([]);
+      // Queries see the unit's pending changes (issue 13): the new object, never the removed stored row.
+      const found = await uow.category.find({ where: { id: 1 } });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toBe(replacement);
     });
     expect(await slugs(t)).toEqual(['1:a@9/9', '2:b@1/2']);
   });

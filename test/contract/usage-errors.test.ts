@@ -36,7 +36,7 @@ contract(
 
     it('removing an object the unit never loaded', async () => {
       await t.units.run(async (uow) => {
-        expect(() => uow.user.remove({ id: 1, name: 'x', loyaltyPoints: 0 })).toThrow(expect.objectContaining({ code: 'NOT_TRACKED', model: 'User' }));
+        expect(() => uow.user.remove({ id: 1, name: 'x', loyaltyPoints: 0, frozen: false })).toThrow(expect.objectContaining({ code: 'NOT_TRACKED', model: 'User' }));
       });
     });
 

@@ -87,7 +87,7 @@ describe('MemoryStore', () => {
         },
       ],
     });
-    expect(store.rows('User')).toEqual([{ id: 1, name: 'Alice', loyaltyPoints: 0 }]);
+    expect(store.rows('User')).toEqual([{ id: 1, name: 'Alice', loyaltyPoints: 0, frozen: false }]);
     expect(store.rows('Account')).toEqual([{ id: 1, ownerId: 1, balance: new Decimal(100), version: 0 }]);
     const [s] = store.rows('Shape');
     expect(s!.decimal).toBeInstanceOf(Decimal);

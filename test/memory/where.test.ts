@@ -4,7 +4,7 @@ import { schema } from '../../src/generated/uow/index.js';
 import { UsageError } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
 import { MemoryStore } from '../../src/memory/memory-store.js';
-import { compileWhere, findRows } from '../../src/memory/where.js';
+import { compileWhere, findRows } from '../../src/query/where.js';
 import type { Row } from '../../src/tracking/entity.js';
 import { schema as testSchema } from '../generated/sqlite/uow/index.js';
 
@@ -127,8 +127,8 @@ describe('what the in-memory unit does not evaluate', () => {
   };
 
   it('throws a UsageError naming the model and the operator, even over an empty table', () => {
-    rejects({ where: { owner: { name: 'Alice' } } }, 'Account', "relation 'owner'", 'not supported by the in-memory unit');
-    rejects({ where: { outgoing: { some: {} } } }, 'Account', "'outgoing'", 'not supported by the in-memory unit');
+    rejects({ where: { owner: { name: 'Alice' } } }, 'Account', "relation 'owner'", 'not supported by the in-memory evaluator');
+    rejects({ where: { outgoing: { some: {} } } }, 'Account', "'outgoing'", 'not supported by the in-memory evaluator');
     rejects({ where: { balance: { search: 'x' } } }, 'Account', "'search'");
     const fieldRef = { modelName: 'Account', name: 'balance', typeName: 'Decimal', isList: false };
     rejects({ where: { ownerId: { lt: fieldRef } } }, 'Account', "comparing ownerId with another field ('lt')");
@@ -136,7 +136,7 @@ describe('what the in-memory unit does not evaluate', () => {
     rejects({ cursor: { id: 1 } }, 'Account', "'cursor'");
     rejects({ orderBy: { owner: { name: 'asc' } } }, 'Account', "ordering by 'owner'");
     rejects({ orderBy: { _count: 'asc' } }, "ordering by '_count'");
-    expect(() => findRows(shape, [], { where: { json: { path: ['a'], equals: 1 } } })).toThrow("Shape: the Json filter 'path' (on json) is not supported by the in-memory unit");
+    expect(() => findRows(shape, [], { where: { json: { path: ['a'], equals: 1 } } })).toThrow("Shape: the Json filter 'path' (on json) is not supported by the in-memory evaluator");
   });
 
   it('rejects filter values that do not fit the field', () => {

@@ -31,15 +31,23 @@ function selected(field: FieldMetadata): string {
 }
 
 /** The statement: every column of the rows with `keys`, locked in key order (`FOR NO KEY UPDATE`). */
-export function postgresLockedRead(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[], session?: StatementSession): Sql {
+export function postgresLockedRead(
+  model: ModelMetadata,
+  keys: readonly Readonly<Record<string, unknown>>[],
+  session?: StatementSession,
+  /** `FOR SHARE` for read checks: rows stay readable and lockable for share by others, not writable. */
+  lock: 'FOR NO KEY UPDATE' | 'FOR SHARE' = 'FOR NO KEY UPDATE',
+  /** Read only these fields (and the key); every field by default. */
+  fields: readonly FieldMetadata[] = model.fields,
+): Sql {
   const columns = keyColumns(model, keys.map((key) => ({ key })));
   const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  const list = raw(model.fields.map(selected).join(', '));
+  const list = raw(fields.map(selected).join(', '));
   const identity = session?.identify ? sql`, ${identityColumns()}` : raw('');
   const gate = session ? sql` AND ${sessionGate(session)}` : raw('');
   return sql`SELECT ${list}${identity} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN ${boundRows(columns)}${gate} ORDER BY ${raw(
     target,
-  )} FOR NO KEY UPDATE`;
+  )} ${raw(lock)}`;
 }
 
 function scalar(field: FieldMetadata, value: unknown): unknown {
@@ -69,9 +77,9 @@ function scalar(field: FieldMetadata, value: unknown): unknown {
  * A row of {@link postgresLockedRead} as Prisma's `findMany` returns it: the model's fields only,
  * each in Prisma's type (`bigint`, `Decimal`, `Date`, `Uint8Array`, parsed JSON, enum names).
  */
-export function rowFromLockedRead(model: ModelMetadata, row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function rowFromLockedRead(model: ModelMetadata, row: Readonly<Record<string, unknown>>, fields: readonly FieldMetadata[] = model.fields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of model.fields) {
+  for (const field of fields) {
     const value = row[field.name];
     out[field.name] = field.isList && Array.isArray(value) ? value.map((v) => scalar(field, v)) : scalar(field, value);
   }

@@ -3,7 +3,8 @@ import type { FieldMetadata, ModelMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import { jsonEqual, scalarEqual, valuesEqual } from '../tracking/values.js';
 import { compareScalars, isPlainObject, normalizeValue } from './scalars.js';
-import { MemoryStoreError, unsupported } from './store-error.js';
+import { MemoryStoreError } from '../memory/store-error.js';
+import { unsupported } from './not-evaluable.js';
 
 /**
  * The filters of one field (`{ balance: { gte: 10 } }`, `{ tags: { has: 'x' } }`) compiled into

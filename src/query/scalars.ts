@@ -3,7 +3,7 @@ import type { FieldMetadata, ModelMetadata, Provider, ScalarKind } from '../meta
 import { ColumnProblem, fitToColumn } from '../tracking/column-values.js';
 import type { Row } from '../tracking/entity.js';
 import { storedJson } from '../tracking/values.js';
-import { MemoryStoreError, showValue } from './store-error.js';
+import { MemoryStoreError, showValue } from '../memory/store-error.js';
 
 /**
  * Scalar values in the in-memory store: each field's value is normalized on the way in to the

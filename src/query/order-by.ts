@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import type { FieldMetadata, ModelMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import { compareScalars, isPlainObject } from './scalars.js';
-import { unsupported } from './store-error.js';
+import { unsupported } from './not-evaluable.js';
 
 /**
  * Prisma `orderBy` evaluated in memory, as PostgreSQL sorts by default: nulls after every value

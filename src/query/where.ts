@@ -4,7 +4,7 @@ import type { Row } from '../tracking/entity.js';
 import { FieldFilter, and, not, or, type Condition } from './field-filter.js';
 import { compileOrderBy } from './order-by.js';
 import { isPlainObject } from './scalars.js';
-import { unsupported } from './store-error.js';
+import { unsupported } from './not-evaluable.js';
 
 /**
  * Prisma `findMany` arguments evaluated over rows in memory: `where` (scalar filters, `AND` /
