@@ -95,8 +95,8 @@ export class PrismaBackend implements UnitBackend {
 
   /**
    * Read checks inside the commit transaction, one statement per model: PostgreSQL reads the rows
-   * `FOR SHARE` (a concurrent writer waits for this commit, or its committed change is seen),
-   * SQLite reads them in its transaction (which writers wait for).
+   * `FOR SHARE` and MariaDB `LOCK IN SHARE MODE` (a concurrent writer waits for this commit, or
+   * its committed change is seen), SQLite reads them in its transaction (which writers wait for).
    */
   private async verify(checks: readonly ReadCheck[], tx: TransactionClient, session: TransactionSession): Promise<void> {
     const failed: ConflictingRow[] = [];
@@ -122,12 +122,17 @@ export class PrismaBackend implements UnitBackend {
 
   /** The rows of one read check, read inside the commit transaction (PostgreSQL: locked `FOR SHARE`). */
   private async readChecked(model: ModelMetadata, check: ReadCheck, tx: TransactionClient, session: TransactionSession): Promise<Row[]> {
-    if (this.schema.provider !== 'postgresql') {
+    if (this.schema.provider === 'sqlite') {
       await session.prepare(tx, false);
       return delegateOf(tx, model).findMany(readCheckQuery(model, check));
     }
     const names = new Set([...model.primaryKey, ...check.fields]);
     const fields = model.fields.filter((f) => names.has(f.name));
+    if (this.schema.provider === 'mysql') {
+      // A locking read sees the latest committed rows (a plain one would see the snapshot) and holds them.
+      const raw = await tx.$queryRaw<Row[]>(mariadbLockedRead(model, check.rows.map((r) => r.key), 'LOCK IN SHARE MODE', fields));
+      return raw.map((row) => rowFromLockedRead(model, row, fields));
+    }
     const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE', fields));
     session.learn(raw[0]);
     return raw.map((row) => rowFromLockedRead(model, row, fields));

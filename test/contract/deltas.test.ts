@@ -71,7 +71,7 @@ contract('declared deltas', (t) => {
       (await uow.counter.get(id)).hits += 2;
     });
     const [update] = t.writes().filter(isUpdate);
-    expect(update).toMatch(/"hits" = (t\.)?"hits" \+|"hits" = "Counter"\."hits" \+/);
+    expect(update).toMatch(/["`]hits["`] = (t\.)?["`]hits["`] \+|["`]hits["`] = ["`]Counter["`]\.["`]hits["`] \+/);
   });
 
   it('a bound the unit alone would break: DeltaBoundError naming model, key, field, bound and the value reached; nothing written', async () => {

@@ -15,7 +15,7 @@ function gate(): { open: () => void; opened: Promise<void> } {
   return { open, opened };
 }
 
-const shareReads = (t: Target) => t.statements().filter((sql) => verbOf(sql) === 'SELECT' && /FOR SHARE/i.test(sql));
+const shareReads = (t: Target) => t.statements().filter((sql) => verbOf(sql) === 'SELECT' && /FOR SHARE|LOCK IN SHARE MODE/i.test(sql));
 
 contract('read checks: $check and checkReads', (t) => {
   it('write skew: a transfer that checked its user conflicts with a freeze committed meanwhile; its retry sees the frozen user', async () => {

@@ -16,7 +16,9 @@ contract('references: ref(key) links and removes rows without loading them', (t)
     await t.units.run((uow) => {
       uow.ledgerEntry.add({ from: uow.account.ref(aliceAccount), to: uow.account.ref(bobAccount), amount: 10 });
     });
-    expect(reads(t)).toEqual([]);
+    // No read of the referenced rows. (On MariaDB, Prisma's own `create` reads the new
+    // LedgerEntry back after its INSERT, having no RETURNING there: that is the insert, not a lookup.)
+    expect(reads(t).filter((sql) => /\b(Account|User)\b/.test(sql))).toEqual([]);
     const [entry] = await t.rows('LedgerEntry');
     expect([entry!['fromId'], entry!['toId']]).toEqual([aliceAccount, bobAccount]);
   });

@@ -5,6 +5,7 @@ CREATE TABLE `User` (
     `id` INTEGER NOT NULL AUTO_INCREMENT,
     `name` VARCHAR(191) NOT NULL,
     `loyaltyPoints` INTEGER NOT NULL DEFAULT 0,
+    `frozen` BOOLEAN NOT NULL DEFAULT false,
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
@@ -221,6 +222,27 @@ CREATE TABLE `BigVersioned` (
     `id` INTEGER NOT NULL AUTO_INCREMENT,
     `label` VARCHAR(191) NOT NULL,
     `rev` BIGINT NOT NULL DEFAULT 1,
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- CreateTable
+CREATE TABLE `Counter` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `label` VARCHAR(191) NOT NULL DEFAULT '',
+    `hits` INTEGER NOT NULL DEFAULT 0,
+    `stock` INTEGER NOT NULL DEFAULT 0,
+    `big` BIGINT NOT NULL DEFAULT 0,
+    `ratio` DOUBLE NOT NULL DEFAULT 0,
+    `amount` DECIMAL(65, 30) NOT NULL DEFAULT 0,
+    `version` INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- CreateTable
+CREATE TABLE `Tally` (
+    `id` INTEGER NOT NULL AUTO_INCREMENT,
+    `name` VARCHAR(191) NOT NULL,
+    `points` INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 

@@ -1,5 +1,5 @@
 import { raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
-import type { ModelMetadata } from '../../metadata/types.js';
+import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import { fieldOf } from './dialect.js';
 import { mariadbQuote } from './mariadb.js';
 import { jsonTableType, jsonTableValue, mariadbJsonRows } from './mariadb-json.js';
@@ -42,8 +42,16 @@ export function sortedKeys(model: ModelMetadata, keys: readonly Readonly<Record<
   });
 }
 
-/** The statement: every column of the rows with `keys`, locked in key order (`FOR UPDATE`). */
-export function mariadbLockedRead(model: ModelMetadata, keys: readonly Readonly<Record<string, unknown>>[]): Sql {
+/**
+ * The statement: the columns `columns` (default every one) of the rows with `keys`, locked in key
+ * order: `FOR UPDATE`, or `LOCK IN SHARE MODE` for read checks (MariaDB has no `FOR SHARE`).
+ */
+export function mariadbLockedRead(
+  model: ModelMetadata,
+  keys: readonly Readonly<Record<string, unknown>>[],
+  mode: 'FOR UPDATE' | 'LOCK IN SHARE MODE' = 'FOR UPDATE',
+  columns: readonly FieldMetadata[] = model.fields,
+): Sql {
   const fields = model.primaryKey.map((name) => fieldOf(model, name));
   const defs = fields.map((f, i) => `k${i} ${jsonTableType(f, true)} PATH '$[${i}]'`).join(', ');
   const json = mariadbJsonRows(
@@ -51,9 +59,9 @@ export function mariadbLockedRead(model: ModelMetadata, keys: readonly Readonly<
     sortedKeys(model, keys).map((key) => fields.map((f) => key[f.name])),
   );
   const on = fields.map((f, i) => `t.${mariadbQuote(f.column)} = ${jsonTableValue(f, `k${i}`, true)}`).join(' AND ');
-  const list = model.fields.map((f) => `t.${mariadbQuote(f.column)} AS ${mariadbQuote(f.name)}`).join(', ');
+  const list = columns.map((f) => `t.${mariadbQuote(f.column)} AS ${mariadbQuote(f.name)}`).join(', ');
   const table = model.schema ? `${mariadbQuote(model.schema)}.${mariadbQuote(model.table)}` : mariadbQuote(model.table);
   return sql`SELECT ${raw(list)} FROM JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)})) AS d STRAIGHT_JOIN ${raw(table)} AS t ON ${raw(
     on,
-  )} ORDER BY d.i FOR UPDATE`;
+  )} ORDER BY d.i ${raw(mode)}`;
 }

@@ -49,6 +49,12 @@ function bound(_field: FieldMetadata, value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
+/** A delta bound (a decimal literal from the schema, checked again here) as SQL. */
+function boundLiteral(model: ModelMetadata, field: FieldMetadata, bound: string): string {
+  if (!/^-?\d+(\.\d+)?$/.test(bound)) throw new Error(`prisma-uow: the @delta bound '${bound}' of ${model.name}.${field.name} is not a decimal literal; regenerate the metadata (prisma generate)`);
+  return bound;
+}
+
 /** A backquoted identifier. Names come from the schema, never from values. */
 export function mariadbQuote(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
@@ -119,22 +125,34 @@ export const mariadbDialect: SqlDialect = {
   updates(step: UpdateStep, model: ModelMetadata): WriteStatement[] {
     const keys = keyColumns(model);
     const sets: JsonColumn[] = step.fields.map((name, i) => ({ alias: `s${i}`, field: fieldOf(model, name) }));
+    const isDelta = (c: JsonColumn) => step.deltas.includes(c.field.name);
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
     const originals: JsonColumn[] = step.check === 'original' ? step.checked.map((name, i) => ({ alias: `o${i}`, field: fieldOf(model, name) })) : [];
     const columns = [...keys, ...sets, ...(version ? [{ alias: 'v', field: version }] : []), ...originals];
     const on = [keyJoin(keys)];
     if (version) on.push(`t.${mariadbQuote(version.column)} = d.v`);
     for (const o of originals) on.push(sameValueSql(o.field, `t.${mariadbQuote(o.field.column)}`, jsonTableValue(o.field, o.alias)));
-    const assignments = sets.map((s) => `t.${mariadbQuote(s.field.column)} = ${jsonTableValue(s.field, s.alias)}`);
+    const assignments = sets.map((s) => {
+      const target = `t.${mariadbQuote(s.field.column)}`;
+      if (!isDelta(s)) return `${target} = ${jsonTableValue(s.field, s.alias)}`;
+      // A delta: added to the value stored now; its bounds are checked against the sum in the join.
+      const sum = `${target} + d.${s.alias}`;
+      if (s.field.delta?.min !== undefined) on.push(`${sum} >= ${boundLiteral(model, s.field, s.field.delta.min)}`);
+      if (s.field.delta?.max !== undefined) on.push(`${sum} <= ${boundLiteral(model, s.field, s.field.delta.max)}`);
+      return `${target} = ${sum}`;
+    });
     if (version) assignments.push(`t.${mariadbQuote(version.column)} = t.${mariadbQuote(version.column)} + 1`);
-    // After a short count: the rows that now hold what the statement wrote.
-    const looksWritten = sets.map((s) => sameValueSql(s.field, `t.${mariadbQuote(s.field.column)}`, jsonTableValue(s.field, s.alias)));
+    // After a short count: the rows that now hold what the statement wrote (sums cannot be told apart).
+    const looksWritten = sets.filter((s) => !isDelta(s)).map((s) => sameValueSql(s.field, `t.${mariadbQuote(s.field.column)}`, jsonTableValue(s.field, s.alias)));
     if (version) looksWritten.push(`t.${mariadbQuote(version.column)} = d.v + 1`);
-    // Where column i of a row comes from: the key, the new values, the loaded version, the originals.
+    // Where column i of a row comes from: the key, the new values (Δ for deltas), the loaded version, the originals.
     const value = (r: UpdateStep['rows'][number], i: number): unknown => {
       if (i < keys.length) return r.key[keys[i]!.field.name];
       i -= keys.length;
-      if (i < sets.length) return r.set[sets[i]!.field.name];
+      if (i < sets.length) {
+        const set = sets[i]!;
+        return isDelta(set) ? r.deltas?.[set.field.name] ?? 0 : r.set[set.field.name];
+      }
       i -= sets.length;
       if (version) {
         if (i === 0) return r.version;
@@ -142,20 +160,28 @@ export const mariadbDialect: SqlDialect = {
       }
       return r.original[originals[i]!.field.name];
     };
+    // No UPDATE ... RETURNING on MariaDB: the sums a delta UPDATE stored are read back by key in
+    // the same transaction (the rows are locked by it, so the values read are the ones it wrote).
+    const deltaColumns = sets.filter(isDelta);
+    const back = [...keys.map((k) => `t.${mariadbQuote(k.field.column)} AS ${mariadbQuote(k.field.name)}`), ...deltaColumns.map((s) => `t.${mariadbQuote(s.field.column)} AS ${mariadbQuote(s.field.name)}`)].join(', ');
     return jsonChunks(
       columns.map((c) => c.field),
       step.rows,
       value,
-    ).map((part) => ({
-      kind: 'count',
-      first: part.first,
-      rows: part.rows,
-      approximate: true,
-      sql: sql`UPDATE ${raw(table(model))} AS t JOIN ${jsonTable(columns, part.json)} AS d ON ${raw(on.join(' AND '))} SET ${raw(assignments.join(', '))}`,
-      written: sql`SELECT d.i AS \`row\` FROM ${jsonTable(columns, part.json)} AS d JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE ${raw(
-        looksWritten.length > 0 ? looksWritten.join(' AND ') : 'TRUE',
-      )}`,
-    }));
+    ).flatMap((part): WriteStatement[] => {
+      const update: WriteStatement = {
+        kind: 'count',
+        first: part.first,
+        rows: part.rows,
+        approximate: true,
+        sql: sql`UPDATE ${raw(table(model))} AS t JOIN ${jsonTable(columns, part.json)} AS d ON ${raw(on.join(' AND '))} SET ${raw(assignments.join(', '))}`,
+        written: sql`SELECT d.i AS \`row\` FROM ${jsonTable(columns, part.json)} AS d JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE ${raw(
+          looksWritten.length > 0 ? looksWritten.join(' AND ') : 'TRUE',
+        )}`,
+      };
+      if (deltaColumns.length === 0) return [update];
+      return [update, { kind: 'keys', sql: sql`SELECT ${raw(back)} FROM ${jsonTable(keys, part.json)} AS d JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} ORDER BY d.i` }];
+    });
   },
   deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
     const fields = model.primaryKey.map((name) => fieldOf(model, name));

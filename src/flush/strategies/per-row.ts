@@ -24,8 +24,10 @@ export const perRowStrategy: FlushStrategy = {
     for (const row of step.rows) out.push(await delegate.create({ data: toPrismaData(model, row.values) }));
     return out;
   },
-  async update(step, { model, delegate, session, tx }) {
+  async update(step, { model, delegate, session, tx, schema }) {
     await session?.prepare(tx, true);
+    // The mysql provider has no `updateManyAndReturn`: there the sums are read back by key.
+    const returning = schema.provider !== 'mysql';
     const conflicts: ConflictingRow[] = [];
     const stored: Row[] = [];
     const select = Object.fromEntries([...model.primaryKey, ...step.deltas].map((name) => [name, true]));
@@ -33,7 +35,11 @@ export const perRowStrategy: FlushStrategy = {
       const where = updateWhere(model, step.check, row, step.checked, step.deltas);
       const data = updateData(model, step.check, row.set, row.deltas);
       let count: number;
-      if (step.deltas.length > 0) {
+      if (step.deltas.length > 0 && !returning) {
+        count = (await delegate.updateMany({ where, data })).count;
+        // The row is locked by this transaction's UPDATE: the value read is the sum it stored.
+        if (count > 0) for (const back of await delegate.findMany({ where: { ...row.key }, select })) stored.push(back);
+      } else if (step.deltas.length > 0) {
         // Deltas: the sum is read back from the same statement (RETURNING).
         const written = await (delegate as ReturningDelegate).updateManyAndReturn({ where, data, select });
         for (const back of written) stored.push(back);
