@@ -39,7 +39,13 @@ export async function freezeUsers(db: StormDatabase, users: readonly number[], e
           const sent = await uow.ledgerEntry.find({ where: { fromId: { in: accounts } } });
           return { userId, accounts, sentAtFreeze: sent.length };
         },
-        { interactive: true, retry: { attempts: 20, maxDelayMs: 100 } },
+        {
+          interactive: true,
+          retry: { attempts: 20, maxDelayMs: 100 },
+          // MariaDB's default REPEATABLE READ would count the ledger in the snapshot of the unit's
+          // first read (before the freeze's UPDATE waited for transfers): count what is committed.
+          ...(db.provider === 'mariadb' ? { transaction: { isolationLevel: 'ReadCommitted' as const } } : {}),
+        },
       );
       freezes.push(freeze);
     }
