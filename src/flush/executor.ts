@@ -8,7 +8,7 @@ import { changedSinceLoaded, checksText, conflictIdentity, equalInValue, transac
 import { conflict } from './strategies/prisma-values.js';
 import type { TransactionSession } from './session.js';
 import type { FlushStrategy, ModelDelegate, StepContext, TransactionClient, UpdateResult } from './strategy.js';
-import { boundViolation, hasBounds } from './delta-bounds.js';
+import { deltaFailures, hasBounds } from './delta-bounds.js';
 
 /**
  * The executor: the one place that sends a plan to the database. It runs inside the commit's
@@ -168,10 +168,16 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
         step.rows.forEach((r, i) => inserted.set(r.entity, rows[i]!));
       } else if (step.op === 'update') {
         const stored: Row[] = [];
-        const failed = await update(step, model, writer, stored);
+        let failed = await update(step, model, writer, stored);
         if (failed.length > 0 && writer.read && hasBounds(step, model)) {
-          const broken = await boundViolation(step, model, failed, writer.read);
-          if (broken) throw broken;
+          const sorted = await deltaFailures(step, model, failed, writer.read);
+          if (sorted.violation && sorted.conflicts.length === 0) throw sorted.violation;
+          failed = [...sorted.conflicts];
+          if (sorted.again.length > 0 && !sorted.violation) {
+            const again = await writer.update({ ...step, rows: sorted.again }, model);
+            if (again.stored) for (const row of again.stored) stored.push(row);
+            failed = failed.concat(again.conflicts);
+          }
         }
         for (const row of failed) conflicts.push(row);
         if (step.deltas.length > 0) keepStored(step, model, stored, updated);
