@@ -11,7 +11,7 @@ import { contract, plainRow, seedBank, shapeData, type DatabaseTarget, type Test
 
 type Unit = UnitOfWork<TestModels>;
 
-const locking = (t: DatabaseTarget) => t.db.statements.filter((s) => /FOR NO KEY UPDATE/.test(s.sql) && /^\s*SELECT/i.test(s.sql));
+const locking = (t: DatabaseTarget) => t.db.statements.filter((s) => /FOR (NO KEY )?UPDATE/.test(s.sql) && /^\s*SELECT/i.test(s.sql));
 
 /** A transfer that locks both accounts in one call, then waits a little before the commit. */
 async function lockedTransfer(uow: Unit, from: number, to: number, amount: number, pause = 5): Promise<void> {
@@ -23,7 +23,7 @@ async function lockedTransfer(uow: Unit, from: number, to: number, amount: numbe
 }
 
 contract(
-  'ordered row locks (PostgreSQL)',
+  'ordered row locks (PostgreSQL: FOR NO KEY UPDATE; MariaDB: FOR UPDATE)',
   (t) => {
     const run = <T>(fn: (uow: Unit) => Promise<T>, options: object = {}) => t.units.run(fn as never, { interactive: true, ...options }) as Promise<T>;
 
@@ -69,11 +69,11 @@ contract(
       await run(async (uow) => {
         t.clear();
         await uow.account.get(ids.aliceAccount, { lock: 'update' });
-        expect(t.db.statements.filter((s) => /^\s*SELECT/i.test(s.sql)).map((s) => /FOR NO KEY UPDATE/.test(s.sql))).toEqual([true]);
+        expect(t.db.statements.filter((s) => /^\s*SELECT/i.test(s.sql)).map((s) => /FOR (NO KEY )?UPDATE/.test(s.sql))).toEqual([true]);
         t.clear();
         const found = await uow.account.find({ where: { balance: { gte: 0 } }, orderBy: { id: 'desc' } }, { lock: 'update' });
         expect(found.map((a) => a.id)).toEqual([ids.bobAccount, ids.aliceAccount]);
-        expect(t.db.statements.filter((s) => /^\s*SELECT/i.test(s.sql)).map((s) => /FOR NO KEY UPDATE/.test(s.sql))).toEqual([false, true]);
+        expect(t.db.statements.filter((s) => /^\s*SELECT/i.test(s.sql)).map((s) => /FOR (NO KEY )?UPDATE/.test(s.sql))).toEqual([false, true]);
       });
     });
 
@@ -135,5 +135,5 @@ contract(
       expect(await t.rows('LedgerEntry')).toHaveLength(90);
     });
   },
-  { backends: ['postgresql'], strategies: ['bulk'] },
+  { backends: ['postgresql', 'mariadb'], strategies: ['bulk'] },
 );

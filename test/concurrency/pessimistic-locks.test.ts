@@ -22,7 +22,8 @@ contract(
       await Promise.all([deposit(t, ids.aliceAccount, 1, true), deposit(t, ids.aliceAccount, 2, true)]);
       expect((await t.rows('Account'))[0]).toMatchObject({ version: 2 });
       expect(String((await t.rows('Account'))[0]!['balance'])).toBe('103');
-      expect(t.db.statements.some((s) => /FOR NO KEY UPDATE/.test(s.sql) && /^\s*SELECT/i.test(s.sql))).toBe(true);
+      // PostgreSQL locks FOR NO KEY UPDATE, MariaDB (InnoDB) FOR UPDATE.
+      expect(t.db.statements.some((s) => /FOR (NO KEY )?UPDATE/.test(s.sql) && /^\s*SELECT/i.test(s.sql))).toBe(true);
     });
 
     it('without the lock the same race ends in a conflict for one of them', async () => {
@@ -46,7 +47,7 @@ contract(
       expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['101', '51']);
     });
   },
-  { strategies: ['bulk'], backends: ['postgresql'] },
+  { strategies: ['bulk'], backends: ['postgresql', 'mariadb'] },
 );
 
 contract(

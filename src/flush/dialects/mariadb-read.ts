@@ -11,11 +11,12 @@ import { jsonTableType, jsonTableValue, mariadbJsonRows } from './mariadb-json.j
  * ```sql
  * SELECT t.`id` AS `id`, t.`balance` AS `balance`, ...
  * FROM JSON_TABLE(?, '$[*]' COLUMNS(i FOR ORDINALITY, k0 BIGINT PATH '$[0]')) AS d
- * STRAIGHT_JOIN `Account` AS t ON t.`id` = d.k0 ORDER BY d.i FOR UPDATE
+ * STRAIGHT_JOIN `Account` AS t FORCE INDEX (PRIMARY) ON t.`id` = d.k0 ORDER BY d.i FOR UPDATE
  * ```
  *
- * The keys are sorted before they are bound and `STRAIGHT_JOIN` makes the join read them in
- * that order, so InnoDB locks the rows in key order and two transactions locking overlapping
+ * The keys are sorted before they are bound, `STRAIGHT_JOIN` makes the join read them in that
+ * order and `FORCE INDEX` look each row up by key (a scan, which the optimizer prefers on small
+ * tables, would lock every row it passes), so InnoDB locks exactly these rows, in key order and two transactions locking overlapping
  * rows wait for each other instead of deadlocking. A locking read returns the latest committed
  * rows even under REPEATABLE READ. Rows come back as Prisma's raw queries return them on
  * MariaDB (`rowFromLockedRead` of `postgres-read.ts` turns them into what `findMany` returns).
@@ -61,7 +62,7 @@ export function mariadbLockedRead(
   const on = fields.map((f, i) => `t.${mariadbQuote(f.column)} = ${jsonTableValue(f, `k${i}`, true)}`).join(' AND ');
   const list = columns.map((f) => `t.${mariadbQuote(f.column)} AS ${mariadbQuote(f.name)}`).join(', ');
   const table = model.schema ? `${mariadbQuote(model.schema)}.${mariadbQuote(model.table)}` : mariadbQuote(model.table);
-  return sql`SELECT ${raw(list)} FROM JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)})) AS d STRAIGHT_JOIN ${raw(table)} AS t ON ${raw(
+  return sql`SELECT ${raw(list)} FROM JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)})) AS d STRAIGHT_JOIN ${raw(table)} AS t FORCE INDEX (PRIMARY) ON ${raw(
     on,
   )} ORDER BY d.i ${raw(mode)}`;
 }

@@ -11,19 +11,26 @@ import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './ma
  * key with the concurrency check in the join:
  *
  * ```sql
- * UPDATE `Account` AS t
- * JOIN JSON_TABLE(?, '$[*]' COLUMNS(i FOR ORDINALITY, k0 INT PATH '$[0]', s0 DECIMAL(65, 30) PATH '$[1]', v INT PATH '$[2]')) AS d
- *   ON t.`id` = d.k0 AND t.`version` = d.v
+ * UPDATE JSON_TABLE(?, '$[*]' COLUMNS(i FOR ORDINALITY, k0 BIGINT PATH '$[0]', s0 DECIMAL(65, 30) PATH '$[1]', v BIGINT PATH '$[2]')) AS d
+ * STRAIGHT_JOIN `Account` AS t FORCE INDEX (PRIMARY) ON t.`id` = d.k0 AND t.`version` = d.v
  * SET t.`balance` = d.s0, t.`version` = t.`version` + 1
  * ```
  *
- * The rows arrive in primary-key order and InnoDB locks them in the order of the JSON array,
- * so two commits touching the same rows wait for each other instead of deadlocking. MariaDB
+ * The rows arrive in primary-key order, the join reads them in that order (`STRAIGHT_JOIN`) and
+ * looks each target row up by its primary key (`FORCE INDEX`: on a small table the optimizer
+ * would rather scan it, and an UPDATE locks every row it scans), so InnoDB locks exactly the
+ * step's rows, in key order: two commits touching the same rows wait for each other instead of
+ * deadlocking. MariaDB
  * has no `UPDATE ... RETURNING`, and its row count (the matched rows, with the check) is the
  * concurrency check: when it is short, one more query in the same transaction lists the rows
  * that now hold what this statement wrote (new values and version + 1). A row another transaction set to exactly those values cannot be told
  * from one this statement wrote; when such rows make the list longer than the row count,
  * every row of the statement is named (see `approximate` in `dialect.ts`).
+ *
+ * Declared deltas (`/// @delta`) are written as `t.col = t.col + d.sN` with their bounds in the
+ * join (`t.col + d.sN >= 0`), outside the concurrency check; having no `RETURNING` here, the sums
+ * the UPDATE stored are read back by key right after it, in the same transaction (the rows are
+ * locked by the UPDATE, so what is read is what it wrote).
  *
  * A DELETE names the rows it removed exactly with `RETURNING` (single-table only on MariaDB,
  * whose `IN (SELECT ... FROM JSON_TABLE(...))` would run as a dependent subquery), so its keys
@@ -174,7 +181,9 @@ export const mariadbDialect: SqlDialect = {
         first: part.first,
         rows: part.rows,
         approximate: true,
-        sql: sql`UPDATE ${raw(table(model))} AS t JOIN ${jsonTable(columns, part.json)} AS d ON ${raw(on.join(' AND '))} SET ${raw(assignments.join(', '))}`,
+        sql: sql`UPDATE ${jsonTable(columns, part.json)} AS d STRAIGHT_JOIN ${raw(table(model))} AS t FORCE INDEX (PRIMARY) ON ${raw(on.join(' AND '))} SET ${raw(
+          assignments.join(', '),
+        )}`,
         written: sql`SELECT d.i AS \`row\` FROM ${jsonTable(columns, part.json)} AS d JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE ${raw(
           looksWritten.length > 0 ? looksWritten.join(' AND ') : 'TRUE',
         )}`,
