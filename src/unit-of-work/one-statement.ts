@@ -3,6 +3,7 @@ import { CommitOutcomeUnknownError } from '../errors.js';
 import type { ExecutionResult } from '../flush/executor.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
 import type { FlushPlan } from '../flush/plan.js';
+import type { ReadCheck } from '../flush/read-checks.js';
 import { TransactionSession } from '../flush/session.js';
 import type { SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
@@ -28,9 +29,9 @@ import { DEFAULT_TRANSACTION_OPTIONS, query, type PrismaClientLike, type Transac
  * @internal
  * @module
  */
-export async function commitInOneStatement(prisma: PrismaClientLike, schema: SchemaMetadata, plan: FlushPlan, options: TransactionOptions): Promise<ExecutionResult | undefined> {
+export async function commitInOneStatement(prisma: PrismaClientLike, schema: SchemaMetadata, plan: FlushPlan, options: TransactionOptions, checks: readonly ReadCheck[] = []): Promise<ExecutionResult | undefined> {
   const session = new TransactionSession('postgresql', options.timeout ?? DEFAULT_TRANSACTION_OPTIONS.timeout);
-  const one = oneStatementCommit(plan, schema, { budgetMs: session.budget(), identify: false, beacon: session.beacon });
+  const one = oneStatementCommit(plan, schema, { budgetMs: session.budget(), identify: false, beacon: session.beacon }, checks);
   if (!one) return undefined;
   let rows: Row[];
   try {

@@ -86,8 +86,8 @@ export class PrismaBackend implements UnitBackend {
       return result;
     };
     if (this.open) return run(this.open.tx, this.open.session);
-    if (checks.length === 0 && this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql')) {
-      const done = await commitInOneStatement(this.prisma, this.schema, plan, this.transaction);
+    if (this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql')) {
+      const done = await commitInOneStatement(this.prisma, this.schema, plan, this.transaction, checks);
       if (done) return done;
     }
     return inTransaction(this.prisma, this.transaction, this.schema.provider, run);

@@ -60,6 +60,32 @@ contract(
       expect((await t.rows('Counter'))[0]).toMatchObject({ label: 'c', version: 7 });
     });
 
+    it('a $check on a row the unit also updates travels in the one statement; a change since the read aborts it and conflicts', async () => {
+      const ids = await seed();
+      // Unchanged since the read: one statement, the check in its WHERE.
+      await units().run(async (uow) => {
+        const x = await uow.tally.get(ids.tally);
+        t.clear();
+        uow.$check(x);
+        x.points += 1;
+      });
+      expect(t.statements()).toHaveLength(1);
+      expect(t.statements()[0]).toMatch(/^WITH s0 AS/);
+      // Changed by another writer after the read (write skew): the statement aborts, the transaction reports it.
+      const error = await units()
+        .run(async (uow) => {
+          const x = await uow.tally.get(ids.tally);
+          uow.$check(x);
+          await t.update('Tally', { id: ids.tally }, { name: 'renamed elsewhere' } as never);
+          t.clear();
+          x.points += 1;
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConcurrencyConflictError);
+      expect(t.statements()[0]).toMatch(/^WITH s0 AS/);
+      expect((await t.rows('Tally'))[0]).toMatchObject({ name: 'renamed elsewhere', points: 6 });
+    });
+
     it('a delta bound broken by a concurrent unit: DeltaBoundError, nothing written', async () => {
       const ids = await seed();
       const error = await units()

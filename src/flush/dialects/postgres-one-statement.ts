@@ -5,7 +5,8 @@ import type { Row } from '../../tracking/entity.js';
 import { identityOf } from '../../tracking/keys.js';
 import type { ExecutionResult } from '../executor.js';
 import { fromDatabase, prepareInsert, type PreparedInsert } from '../insert-rows.js';
-import type { FlushPlan, InsertStep, UpdateStep } from '../plan.js';
+import type { FlushPlan, InsertStep, UpdateRow, UpdateStep } from '../plan.js';
+import type { ReadCheck } from '../read-checks.js';
 import { fieldOf, quote } from './dialect.js';
 import { postgresDialect, postgresUpdateReturning } from './postgres.js';
 import type { StatementSession } from './postgres-session.js';
@@ -95,7 +96,12 @@ export interface OneStatementCommit {
  * if (one) result = one.read((await prisma.$queryRaw(one.sql))[0]);
  * ```
  */
-export function oneStatementCommit(plan: FlushPlan, schema: SchemaMetadata, session: StatementSession): OneStatementCommit | undefined {
+export function oneStatementCommit(plan: FlushPlan, schema: SchemaMetadata, session: StatementSession, checks: readonly ReadCheck[] = []): OneStatementCommit | undefined {
+  if (checks.length > 0) {
+    const folded = foldReadChecks(plan, schema, checks);
+    if (!folded) return undefined;
+    plan = folded;
+  }
   if (plan.steps.length === 0) return undefined;
   const parts: Part[] = [];
   for (const step of plan.steps) {
@@ -158,4 +164,37 @@ function readDeltas(model: ModelMetadata, step: UpdateStep, back: readonly Row[]
     for (const name of step.deltas) values[name] = fromDatabase(fieldOf(model, name), stored[name]);
     into.set(row.entity, { ...into.get(row.entity), ...values });
   }
+}
+
+/**
+ * Read checks (`$check`, `checkReads`) folded into the plan's UPDATEs: a checked row that the
+ * plan also updates gets the checked values as an original-value check in the UPDATE's `WHERE`,
+ * which PostgreSQL evaluates on the row's latest version when it locks it (READ COMMITTED
+ * re-checks a row changed meanwhile), so a change committed since the read makes the row short
+ * and aborts the statement, as a failed check in the transaction would. `undefined` when a
+ * checked row is not updated by the plan, or an update step has rows without the same checks:
+ * such units are committed in a transaction, where the checks are their own reads.
+ */
+function foldReadChecks(plan: FlushPlan, schema: SchemaMetadata, checks: readonly ReadCheck[]): FlushPlan | undefined {
+  const expected = new Map<string, { fields: readonly string[]; values: Readonly<Row> }>();
+  for (const check of checks) {
+    const model = schema.models[check.model]!;
+    for (const row of check.rows) expected.set(`${check.model}\u0000${identityOf(model, row.key)}`, { fields: Object.keys(row.expected), values: row.expected });
+  }
+  let folded = 0;
+  const steps = plan.steps.map((step) => {
+    if (step.op !== 'update' || (step.check !== 'exists' && step.check !== 'original')) return step;
+    const model = schema.models[step.model]!;
+    const found = step.rows.map((r) => expected.get(`${step.model}\u0000${identityOf(model, r.key)}`));
+    if (found.every((f) => f === undefined)) return step;
+    const fields = found[0]?.fields ?? [];
+    if (found.some((f) => f === undefined || f.fields.length !== fields.length || f.fields.some((n, i) => n !== fields[i]))) return undefined;
+    folded += step.rows.length;
+    const checked = [...new Set([...(step.check === 'original' ? step.checked : []), ...fields])].sort();
+    const rows: UpdateRow[] = step.rows.map((r, i) => ({ ...r, original: { ...r.original, ...found[i]!.values } }));
+    return { ...step, check: 'original' as const, checked, rows };
+  });
+  if (steps.some((step) => step === undefined)) return undefined;
+  const total = checks.reduce((n, check) => n + check.rows.length, 0);
+  return folded === total ? { ...plan, steps: steps as FlushPlan['steps'] } : undefined;
 }
