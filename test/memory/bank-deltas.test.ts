@@ -5,6 +5,7 @@ import { LOYALTY_POINTS_PER_TRANSFER, transfer } from '../../examples/bank/trans
 import { schema } from '../../src/generated/uow/index.js';
 import { DeltaBoundError, isRetryableError } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
+import { bankFixtures } from './bank-fixtures.js';
 
 /**
  * Issue 11: the bank schema as declared (prisma/schema.prisma: `balance` `@delta(min: 0)`,
@@ -15,16 +16,7 @@ function bank() {
   return createMemoryUnits({
     schema,
     ...bankSetup,
-    fixtures: {
-      User: [
-        { id: 1, name: 'Alice' },
-        { id: 2, name: 'Bob' },
-      ],
-      Account: [
-        { id: 1, ownerId: 1, balance: '100.00' },
-        { id: 2, ownerId: 2, balance: 50 },
-      ],
-    },
+    fixtures: bankFixtures(),
   });
 }
 

@@ -7,22 +7,14 @@ import { LOYALTY_POINTS_PER_TRANSFER, transfer } from '../../examples/bank/trans
 import { schema } from '../generated/sqlite/uow/index.js';
 import { ConcurrencyConflictError } from '../../src/index.js';
 import { createMemoryUnits } from '../../src/memory/create-memory-units.js';
+import { bankFixtures } from './bank-fixtures.js';
 
 /** Alice (User#1) owns Account#1 with 100.00, Bob (User#2) owns Account#2 with 50. */
 function bank() {
   return createMemoryUnits({
     schema,
     ...bankSetup,
-    fixtures: {
-      User: [
-        { id: 1, name: 'Alice' },
-        { id: 2, name: 'Bob' },
-      ],
-      Account: [
-        { id: 1, ownerId: 1, balance: '100.00' },
-        { id: 2, ownerId: 2, balance: 50 },
-      ],
-    },
+    fixtures: bankFixtures(),
   });
 }
 
