@@ -2,6 +2,7 @@ import type { ConflictingRow } from '../errors.js';
 import type { FieldMetadata, ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import { identityOf } from '../tracking/keys.js';
+import type { FlushPlan, UpdateRow } from './plan.js';
 import { valuesEqual } from '../tracking/values.js';
 import { conflict } from './strategies/prisma-values.js';
 
@@ -114,4 +115,56 @@ export function readCheckQuery(model: ModelMetadata, check: ReadCheck): Row {
     return { where: { [name]: { in: check.rows.map((r) => r.key[name]) } }, select };
   }
   return { where: { OR: check.rows.map((r) => ({ ...r.key })) }, select };
+}
+
+/**
+ * Read checks (`$check`, `checkReads`) folded into the plan's UPDATEs, so a commit needs no
+ * statement of its own to check rows it also updates: a checked row of an unversioned model
+ * gets the checked values as an original-value check in its UPDATE (`WHERE ... AND "frozen" IS
+ * NOT DISTINCT FROM $n`), which the database evaluates on the row's latest version when it writes
+ * it (PostgreSQL READ COMMITTED re-checks a row changed meanwhile; MariaDB's UPDATE reads the
+ * latest committed row; SQLite writers are serialized), and holds it locked until the commit:
+ * a change committed since the read makes the row fail its check, a `ConcurrencyConflictError`
+ * naming it, as the separate check would. A versioned row updated with its version check is
+ * checked already (the read check compares the version only).
+ *
+ * Returns `undefined` when some checked row is not updated by the plan, or an update step has
+ * rows with different checks: the checks are then read by a statement of their own.
+ *
+ * @example
+ * ```ts
+ * const plan = foldReadChecks(planFlush(changes, schema), schema, checks) ?? unfolded;
+ * ```
+ * @internal
+ */
+export function foldReadChecks(plan: FlushPlan, schema: SchemaMetadata, checks: readonly ReadCheck[]): FlushPlan | undefined {
+  const expected = new Map<string, Readonly<Row>>();
+  for (const check of checks) {
+    const model = schema.models[check.model]!;
+    for (const row of check.rows) expected.set(`${check.model}\u0000${identityOf(model, row.key)}`, row.expected);
+  }
+  let folded = 0;
+  const steps = plan.steps.map((step) => {
+    if (step.op !== 'update') return step;
+    const model = schema.models[step.model]!;
+    const found = step.rows.map((r) => expected.get(`${step.model}\u0000${identityOf(model, r.key)}`));
+    if (found.every((f) => f === undefined)) return step;
+    if (step.check === 'version') {
+      const version = model.versionField!;
+      const covered = found.every((f, i) => f !== undefined && Object.keys(f).every((n) => n === version) && (!(version in f) || f[version] === step.rows[i]!.version));
+      if (!covered) return undefined;
+      folded += step.rows.length;
+      return step;
+    }
+    if (step.check !== 'exists' && step.check !== 'original') return undefined;
+    const fields = Object.keys(found[0] ?? {});
+    if (found.some((f) => f === undefined || Object.keys(f).length !== fields.length || fields.some((n) => !(n in f)))) return undefined;
+    folded += step.rows.length;
+    const checked = [...new Set([...(step.check === 'original' ? step.checked : []), ...fields])].sort();
+    const rows: UpdateRow[] = step.rows.map((r, i) => ({ ...r, original: { ...r.original, ...found[i] } }));
+    return { ...step, check: 'original' as const, checked, rows };
+  });
+  if (steps.some((step) => step === undefined)) return undefined;
+  const total = checks.reduce((n, check) => n + check.rows.length, 0);
+  return folded === total ? { ...plan, steps: steps as FlushPlan['steps'] } : undefined;
 }

@@ -33,4 +33,9 @@ export interface UnitBackend {
    * found, in key order, as `findMany` would. Only backends bound to an open transaction have it.
    */
   lockRows?(model: ModelMetadata, keys: readonly Row[]): Promise<Row[]>;
+  /**
+   * For previews: the statements a commit of `plan` sends when the backend commits it otherwise
+   * than step by step through {@link strategy} (PostgreSQL `oneStatement`); `undefined` otherwise.
+   */
+  describeCommit?(plan: FlushPlan, checks: readonly ReadCheck[]): string[] | undefined;
 }

@@ -7,7 +7,7 @@ import type { ReadCheck } from '../flush/read-checks.js';
 import { TransactionSession } from '../flush/session.js';
 import type { SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
-import { DEFAULT_TRANSACTION_OPTIONS, query, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
+import { DEFAULT_TRANSACTION_OPTIONS, query, watchdog, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 
 /**
  * The one-statement commit on PostgreSQL (`oneStatement: true`, see
@@ -31,9 +31,11 @@ import { DEFAULT_TRANSACTION_OPTIONS, query, type PrismaClientLike, type Transac
  */
 export async function commitInOneStatement(prisma: PrismaClientLike, schema: SchemaMetadata, plan: FlushPlan, options: TransactionOptions, checks: readonly ReadCheck[] = []): Promise<ExecutionResult | undefined> {
   const session = new TransactionSession('postgresql', options.timeout ?? DEFAULT_TRANSACTION_OPTIONS.timeout);
-  const one = oneStatementCommit(plan, schema, { budgetMs: session.budget(), identify: false, beacon: session.beacon }, checks);
+  const one = oneStatementCommit(plan, schema, { ...session.statement(true)!, identify: false }, checks);
   if (!one) return undefined;
   let rows: Row[];
+  // The gate bounds each lock wait; the watchdog bounds the statement (several waits in turn).
+  const stop = watchdog(prisma, session);
   try {
     rows = await query<Row[]>(prisma, one.sql);
   } catch (error) {
@@ -43,6 +45,8 @@ export async function commitInOneStatement(prisma: PrismaClientLike, schema: Sch
       `The connection failed while the one-statement commit ran (${messageOf(error)}): PostgreSQL may or may not have committed it, and it has no transaction id to ask about. Check whether the unit's changes are there before running it again.`,
       { cause: error },
     );
+  } finally {
+    stop();
   }
   return one.read(rows[0] ?? {});
 }

@@ -9,6 +9,7 @@ import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/s
 import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
+import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
 import { commitInOneStatement } from './one-statement.js';
 import { inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 import { strategyFor } from '../flush/strategies/index.js';
@@ -78,6 +79,17 @@ export class PrismaBackend implements UnitBackend {
     }
   }
 
+  describeCommit(plan: FlushPlan, checks: readonly ReadCheck[]): string[] | undefined {
+    if (!this.commitsInOneStatement) return undefined;
+    const one = oneStatementCommit(plan, this.schema, { budgetMs: 1, identify: false, beacon: '0' }, checks);
+    return one ? [one.sql.text] : undefined;
+  }
+
+  /** Whether a commit outside an open transaction tries ONE statement first (`oneStatement`). */
+  private get commitsInOneStatement(): boolean {
+    return !this.open && this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql');
+  }
+
   async commit(plan: FlushPlan, checks: readonly ReadCheck[] = []): Promise<ExecutionResult> {
     const run = async (tx: TransactionClient, session: TransactionSession) => {
       const result = await executePlan(plan, { schema: this.schema, strategy: this.strategy, tx, session });
@@ -86,9 +98,12 @@ export class PrismaBackend implements UnitBackend {
       return result;
     };
     if (this.open) return run(this.open.tx, this.open.session);
-    if (this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql')) {
+    if (this.commitsInOneStatement) {
+      const startedMs = Date.now();
       const done = await commitInOneStatement(this.prisma, this.schema, plan, this.transaction, checks);
       if (done) return done;
+      // The statement did not commit: the transaction reports why, within what is left of the timeout.
+      return inTransaction(this.prisma, this.transaction, this.schema.provider, run, startedMs);
     }
     return inTransaction(this.prisma, this.transaction, this.schema.provider, run);
   }

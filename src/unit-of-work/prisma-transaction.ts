@@ -85,12 +85,12 @@ async function boundSqliteWait(prisma: PrismaClientLike, tx: TransactionClient, 
   return async () => void (await query(prisma, sql`PRAGMA busy_timeout = ${raw(String(restore))}`).catch(() => undefined));
 }
 
-/** PostgreSQL: cancels the transaction's running statement once its deadline has passed. */
-function watchdog(prisma: PrismaClientLike, session: TransactionSession): () => void {
+/** PostgreSQL: cancels the transaction's running statement once its deadline has passed. @internal */
+export function watchdog(prisma: PrismaClientLike, session: TransactionSession): () => void {
   // A little after the deadline: statements prisma-uow writes time out by themselves at it.
   const timer = setTimeout(() => {
     if (session.findable) query(prisma, cancelTransaction(session.beacon)).catch(() => undefined);
-  }, session.timeoutMs + 200);
+  }, Math.max(0, session.deadline - Date.now()) + 200);
   timer.unref?.();
   return () => clearTimeout(timer);
 }
@@ -124,6 +124,8 @@ function yieldToEventLoop(): Promise<void> {
  * {@link TransactionSession}, and turns failures into prisma-uow errors: a `DatabaseError`
  * (nothing was written), or, when `COMMIT` itself failed, whatever the database says happened
  * (see `settleUnclearCommit`). Returns the body's value once the transaction has committed.
+ * `startedMs` is when the commit's time budget began, when it began before this transaction (a
+ * one-statement commit tried first): the transaction gets what is left of `timeout`.
  *
  * @internal
  */
@@ -132,6 +134,7 @@ export async function inTransaction<T>(
   options: TransactionOptions,
   provider: Provider,
   body: (tx: TransactionClient, session: TransactionSession) => Promise<T>,
+  startedMs?: number,
 ): Promise<T> {
   const { timeout = DEFAULT_TRANSACTION_OPTIONS.timeout, maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, isolationLevel } = options;
   const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
@@ -143,7 +146,7 @@ export async function inTransaction<T>(
   try {
     return await transaction(
       async (tx) => {
-        session = new TransactionSession(provider, timeout);
+        session = new TransactionSession(provider, timeout, startedMs);
         const stop = provider === 'postgresql' ? watchdog(prisma, session) : undefined;
         try {
           if (provider === 'sqlite') restore = await boundSqliteWait(prisma, tx, session).catch((e: unknown) => Promise.reject(databaseError(e, 'Setting the busy timeout')));
@@ -157,7 +160,7 @@ export async function inTransaction<T>(
           stop?.();
         }
       },
-      { timeout, maxWait, ...(isolationLevel ? { isolationLevel } : {}) },
+      { timeout: startedMs === undefined ? timeout : Math.max(1, timeout - (Date.now() - startedMs)), maxWait, ...(isolationLevel ? { isolationLevel } : {}) },
     );
   } catch (error) {
     // The body finished: Prisma was sending COMMIT when this failed.

@@ -15,6 +15,7 @@ import { newRow } from './new-row.js';
 import { keysQuery, readName } from './read-keys.js';
 import { hasPendingChanges, mergeRows, notEvaluable, pendingNotEvaluable, pendingRows, storedQuery, type Candidate } from './pending-reads.js';
 import { readChecksOf } from './read-check-rows.js';
+import { foldReadChecks, type ReadCheck } from '../flush/read-checks.js';
 import { Repository, type RepositoryHost } from './repository.js';
 import type { ModelMap } from './types.js';
 
@@ -351,6 +352,17 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.removed.add(state);
   }
 
+  /**
+   * The plan of a commit and the read checks left to read: checks of rows the plan updates are
+   * folded into their UPDATEs (`foldReadChecks`), so they cost no statement of their own.
+   */
+  private planWithChecks(changes: ChangeSet): { plan: FlushPlan; checks: readonly ReadCheck[] } {
+    const plan = this.plan(changes);
+    const checks = readChecksOf(this.parts.backend.schema, this.parts.checkReads ? this.identity.all : this.checked, changes);
+    const folded = checks.length > 0 ? foldReadChecks(plan, this.parts.backend.schema, checks) : undefined;
+    return folded ? { plan: folded, checks: [] } : { plan, checks };
+  }
+
   /** The plan of a change set; removed references are checked by existence (they have no loaded version). */
   private plan(changes: ChangeSet): FlushPlan {
     const plan = planFlush(this.parts.backend.schema, this.parts.order, changes);
@@ -368,7 +380,9 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     this.assertOpen('preview a commit');
     const { changes } = computeChangeSet(this.tracked(), { peek: true });
     const schema = this.parts.backend.schema;
-    const plan = this.plan(changes);
+    const { plan, checks } = this.planWithChecks(changes);
+    const whole = this.parts.backend.describeCommit?.(plan, checks);
+    if (whole) return { changes: describeChanges(schema, changes), statements: whole, plan };
     const strategy = this.parts.backend.strategy;
     // As sent: on PostgreSQL the first statement of the commit also identifies its transaction.
     const session = (first: boolean) => (schema.provider === 'postgresql' ? { budgetMs: 1, identify: first && !this.parts.backend.identified, beacon: '0' } : undefined);
@@ -442,10 +456,10 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
       if (this.hooks.has('beforeFlush')) await this.hooks.beforeFlush(describeChanges(schema, changes));
       let inserted: ReadonlyMap<number, Row> = new Map();
       let updated: ReadonlyMap<number, Row> | undefined;
-      const checks = readChecksOf(this.parts.backend.schema, this.parts.checkReads ? this.identity.all : this.checked, changes);
+      const { plan, checks } = this.planWithChecks(changes);
       // A unit that writes nothing checks only the rows given to $check (checkReads protects writes).
       if (!isEmptyChangeSet(changes) || (checks.length > 0 && this.checked.size > 0)) {
-        ({ inserted, updated } = await this.parts.backend.commit(this.plan(changes), checks));
+        ({ inserted, updated } = await this.parts.backend.commit(plan, checks));
       }
       return { changes, finals, inserted, updated };
     } catch (error) {

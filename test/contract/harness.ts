@@ -8,8 +8,8 @@ import { BACKENDS, openDatabase, skipBackend, type BackendName, type TestDatabas
 
 /**
  * The contract suite's targets: the in-memory store, and every database backend with every
- * flush strategy. A behavioural test is written once against a {@link Target} and runs on each
- * of them; a difference is a bug.
+ * flush strategy (PostgreSQL `bulk` also with `oneStatement: true`). A behavioural test is
+ * written once against a {@link Target} and runs on each of them; a difference is a bug.
  */
 
 export type TestModels = Models;
@@ -32,6 +32,11 @@ export interface Target {
    * strategies, and its statement log has one statement per plan step, as `bulk` sends.
    */
   readonly strategy: FlushStrategyName;
+  /**
+   * PostgreSQL `bulk` also runs as a target of its own with `oneStatement: true`: a unit whose
+   * writes do not depend on each other commits as ONE statement of data-modifying CTEs.
+   */
+  readonly oneStatement: boolean;
   units: TestUnits;
   /** The database of a database target (`undefined` on memory): SQL-level assertions only. */
   db?: TestDatabase;
@@ -66,9 +71,11 @@ export interface DatabaseTarget extends Target {
 /** The statement's verb (`UPDATE` for `WITH ... UPDATE ...`), upper-cased. */
 export function verbOf(sql: string): string {
   const text = sql.trim();
-  // A write inside a CTE (`WITH ..., w AS (UPDATE ...) SELECT ...`) is what the statement does.
-  const inner = /^WITH\b/i.test(text) ? /\bAS\s*(?:MATERIALIZED\s*)?\(\s*(INSERT|UPDATE|DELETE)\b/i.exec(text)?.[1] : undefined;
-  if (inner) return inner.toUpperCase();
+  // A write inside a CTE (`WITH ..., w AS (UPDATE ...) SELECT ...`, a one-statement commit) is
+  // what the statement does: its first `INSERT INTO`, `UPDATE <table> [AS t] SET`, `DELETE FROM`.
+  const inner = /^WITH\b/i.test(text) ? /\b(INSERT)\s+INTO\b|\b(UPDATE)\s+[^\s(]+(?:\s+AS\s+\w+)?\s+SET\b|\b(DELETE)\s+FROM\b/i.exec(text) : undefined;
+  const innerVerb = inner?.[1] ?? inner?.[2] ?? inner?.[3];
+  if (innerVerb) return innerVerb.toUpperCase();
   const main = /^WITH\b/i.test(text) ? /\)\s*(INSERT|UPDATE|DELETE|SELECT)\b(?![^]*\)\s*(INSERT|UPDATE|DELETE|SELECT)\b)/i.exec(text)?.[1] : /^\w+/.exec(text)?.[0];
   return (main ?? '').toUpperCase();
 }
@@ -99,13 +106,13 @@ interface Delegate {
 type TargetOf<B extends TargetName> = [B] extends [BackendName] ? DatabaseTarget : Target;
 
 /** A target on a fresh database of `backend`, reset before each test. */
-function databaseTarget(backend: BackendName, strategy: FlushStrategyName): DatabaseTarget {
-  const target = { label: `${backend}/${strategy}`, backend, strategy } as DatabaseTarget;
+function databaseTarget(backend: BackendName, strategy: FlushStrategyName, oneStatement = false): DatabaseTarget {
+  const target = { label: `${backend}/${strategy}${oneStatement ? '+one-statement' : ''}`, backend, strategy, oneStatement } as DatabaseTarget;
   const delegate = (model: ModelName) =>
     (target.db.other as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
   beforeAll(async () => {
     target.db = await openDatabase(backend);
-    target.units = createUnits({ prisma: target.db.prisma, schema: target.db.schema, ...bank, strategy });
+    target.units = createUnits({ prisma: target.db.prisma, schema: target.db.schema, ...bank, strategy, oneStatement });
   });
   beforeEach(async () => {
     await target.db.reset();
@@ -130,7 +137,7 @@ function databaseTarget(backend: BackendName, strategy: FlushStrategyName): Data
  * statements (`SELECT Account`, `BEGIN`, `UPDATE Account (balance)`, `COMMIT`) are the log.
  */
 function memoryTarget(): Target {
-  const target = { label: 'memory', backend: 'memory', strategy: 'bulk' } as Target;
+  const target = { label: 'memory', backend: 'memory', strategy: 'bulk', oneStatement: false } as Target;
   const log: string[] = [];
   let store!: MemoryStore<TestModels>;
   const reset = async () => {
@@ -179,6 +186,10 @@ export function contract<const B extends TargetName = TargetName>(
     for (const strategy of options.strategies ?? STRATEGIES) {
       describe.skipIf(skipBackend(backend))(`${title} [${backend}/${strategy}]`, () => {
         body(databaseTarget(backend, strategy) as TargetOf<B>);
+      });
+      if (backend !== 'postgresql' || strategy !== 'bulk') continue;
+      describe.skipIf(skipBackend(backend))(`${title} [${backend}/${strategy}+one-statement]`, () => {
+        body(databaseTarget(backend, strategy, true) as TargetOf<B>);
       });
     }
   }

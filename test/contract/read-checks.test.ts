@@ -91,6 +91,20 @@ contract('read checks: $check and checkReads', (t) => {
     expect((await t.rows('User'))[0]!['loyaltyPoints']).toBe(0);
   });
 
+  it('a checked row the commit also updates is checked in its UPDATE: no read of its own', async () => {
+    const { alice } = await seedBank(t);
+    await t.units.run(async (uow) => {
+      const user = await uow.user.get(alice);
+      uow.$check(user);
+      user.loyaltyPoints += 10;
+      t.clear();
+    });
+    expect(shareReads(t)).toEqual([]);
+    // (grouped / per-row send Prisma's own statements, after their preludes and locked reads.)
+    if (t.strategy === 'bulk') expect(t.statements().filter((sql) => verbOf(sql) === 'SELECT')).toEqual([]);
+    expect((await t.rows('User'))[0]!['loyaltyPoints']).toBe(10);
+  });
+
   it('passes when the row is unchanged: one share read per model inside the commit', async () => {
     const { alice, bob, aliceAccount } = await seedBank(t);
     await t.units.run(async (uow) => {
