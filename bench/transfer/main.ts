@@ -81,7 +81,8 @@ function summary(r: WorkerResult, c: number): string {
   const st = (r.statements.transaction + r.statements.other) / finished;
   return (
     `${(r.committed / s).toFixed(0)}/s, p50 ${r.latency?.p50.toFixed(1)} p99 ${r.latency?.p99.toFixed(1)} ms, ` +
-    `${(r.retries / finished).toFixed(2)} retries, ${st.toFixed(1)} statements, ${(r.cpuMs / finished).toFixed(2)} CPU ms/transfer, ` +
+    `${(r.retries / finished).toFixed(2)} retries, ${st.toFixed(1)} statements, ${(r.cpuMs / finished).toFixed(2)} CPU ms/transfer` +
+    (r.serverCpuMs === undefined ? ', ' : ` + ${(r.serverCpuMs / finished).toFixed(2)} server, `) +
     `refused ${r.refused}, failed ${r.failed}, loops ${Math.min(...r.perLoop)}–${Math.max(...r.perLoop)}` +
     (c > 1 ? `, stall ${r.eventLoopMaxMs.toFixed(0)} ms` : '')
   );

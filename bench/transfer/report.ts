@@ -49,7 +49,9 @@ function summaryTable(points: readonly Point[]): string {
 }
 
 function detailTable(points: readonly Point[], sqlite: boolean): string {
-  const head = ['C', 'system', 'committed/s', 'p50 ms', 'p99 ms', 'retries/transfer', 'statements/transfer (BEGIN/COMMIT)', 'CPU ms/transfer', 'refused', 'failed', 'invariants'];
+  const head = ['C', 'system', 'committed/s', 'p50 ms', 'p99 ms', 'retries/transfer', 'statements/transfer (BEGIN/COMMIT)', 'CPU ms/transfer'];
+  if (!sqlite) head.push('server CPU ms/transfer');
+  head.push('refused', 'failed', 'invariants');
   if (sqlite) head.push('throughput × mean latency ÷ C', 'commits per loop (min–max)', 'longest event-loop stall ms');
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 1 ? '---' : '---:')).join('|')}|`];
   for (const p of points) {
@@ -62,6 +64,7 @@ function detailTable(points: readonly Point[], sqlite: boolean): string {
       num(p.retriesPerTransfer, 2),
       `${num(p.statementsPerTransfer, 1)} (${num(p.transactionStatementsPerTransfer, 1)})`,
       num(p.cpuMsPerTransfer, 2),
+      ...(sqlite ? [] : [num(p.serverCpuMsPerTransfer, 2)]),
       num(p.refused),
       p.failed > 0 ? `**${p.failed}**` : '0',
       invariantCell(p),
@@ -108,7 +111,9 @@ export function renderTransferMarkdown(results: TransferResults): string {
       `${s.warmupSeconds} s of warm-up, on a fresh database per run; LOW contention = ${ACCOUNTS.low.toLocaleString('en-US')} accounts, ` +
       `HIGH = ${ACCOUNTS.high}. Median of ${s.rounds} round(s), systems in alternating order. Latency is per transfer, retries ` +
       'included; statements (BEGIN/COMMIT included), retries and client CPU (the process, the SQLite engine included) are per ' +
-      'finished transfer (committed or refused). Invariants are checked after every run. Method: bench/transfer/ (TSDoc of main.ts, loops.ts, results.ts).',
+      'finished transfer (committed or refused); on PostgreSQL, server CPU is that of every local `postgres` process over the window ' +
+      '(bench/transfer/server-cpu.ts: client and server share the machine\'s cores). Invariants are checked after every run. ' +
+      'Method: bench/transfer/ (TSDoc of main.ts, loops.ts, results.ts).',
   ];
   for (const provider of ['postgresql', 'sqlite'] as const) {
     const points = pointsOf(results, provider);

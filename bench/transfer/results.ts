@@ -42,6 +42,8 @@ export interface Point {
   /** Of which BEGIN / COMMIT / ROLLBACK. */
   readonly transactionStatementsPerTransfer?: number;
   readonly cpuMsPerTransfer?: number;
+  /** PostgreSQL: the local server's CPU per finished transfer. */
+  readonly serverCpuMsPerTransfer?: number;
   readonly refused?: number;
   /** Summed over the rounds. */
   readonly failed: number;
@@ -92,6 +94,7 @@ function figures(r: WorkerResult, concurrency: number) {
     statements: per(r.statements.transaction + r.statements.other),
     transaction: per(r.statements.transaction),
     cpu: per(r.cpuMs),
+    server: r.serverCpuMs === undefined ? Number.NaN : per(r.serverCpuMs),
     fairness: r.windowMs > 0 ? r.latencyInWindowMs / (r.windowMs * concurrency) : Number.NaN,
   };
 }
@@ -126,6 +129,7 @@ export function aggregate(records: readonly RunRecord[], labels: ReadonlyMap<str
       statementsPerTransfer: pick((x) => x.statements),
       transactionStatementsPerTransfer: pick((x) => x.transaction),
       cpuMsPerTransfer: pick((x) => x.cpu),
+      serverCpuMsPerTransfer: pick((x) => x.server),
       refused: median(done.map((r) => r.refused)),
       failed: done.reduce((s, r) => s + r.failed, 0),
       failures,

@@ -112,6 +112,11 @@ export interface WorkerResult {
   readonly statements: { readonly transaction: number; readonly other: number };
   /** User + system CPU of the worker process over the measured window. */
   readonly cpuMs: number;
+  /**
+   * PostgreSQL: CPU of the local server's processes over the window (`server-cpu.ts`); absent on
+   * SQLite (in-process: part of `cpuMs`) or without `/proc`.
+   */
+  readonly serverCpuMs?: number;
   readonly latency: Latency | undefined;
   /** Planned length of the measured window (`seconds`), in ms. */
   readonly windowMs: number;

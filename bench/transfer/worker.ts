@@ -22,6 +22,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StatementCounter } from '../statement-counter.js';
+import { postgresCpuMs } from './server-cpu.js';
 import { latencyOf, runLoops } from './loops.js';
 import { systemById } from './systems/index.js';
 import type { WorkerInput, WorkerResult } from './types.js';
@@ -45,12 +46,15 @@ const ticker = setInterval(() => {
   lastTick = now;
 }, TICK_MS);
 let cpuAtStart = process.cpuUsage();
+let serverAtStart: number | undefined;
 const stats = await runLoops((request) => open.transfer(request), input, () => {
   counter.reset();
   windowAt = performance.now();
   cpuAtStart = process.cpuUsage();
+  serverAtStart = input.db.provider === 'postgresql' ? postgresCpuMs() : undefined;
 });
 const cpu = process.cpuUsage(cpuAtStart);
+const serverAtEnd = serverAtStart === undefined ? undefined : postgresCpuMs();
 const statements = { transaction: counter.transaction, other: counter.other };
 await sleep(2 * TICK_MS); // the ticker notes a stall that lasted until the loops ended
 clearInterval(ticker);
@@ -65,6 +69,7 @@ const result: WorkerResult = {
   retries: stats.retries,
   statements,
   cpuMs: (cpu.user + cpu.system) / 1000,
+  ...(serverAtStart !== undefined && serverAtEnd !== undefined ? { serverCpuMs: serverAtEnd - serverAtStart } : {}),
   latency: latencyOf(stats.latenciesMs),
   windowMs: input.seconds * 1000,
   latencyInWindowMs: stats.latencyInWindowMs,

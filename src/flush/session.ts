@@ -5,6 +5,20 @@ import type { Row } from '../tracking/entity.js';
 import { SESSION_COLUMNS, sessionPrelude, type StatementSession } from './dialects/postgres-session.js';
 import type { TransactionClient } from './strategy.js';
 
+/** Random beacon keys, drawn 512 at a time (one `randomBytes` call per transaction cost more than the rest of its setup). */
+const beacons = { pool: Buffer.alloc(0), next: 0 };
+
+/** A random `int8` as text: the advisory-lock key of one transaction. */
+function nextBeacon(): string {
+  if (beacons.next >= beacons.pool.length) {
+    beacons.pool = randomBytes(8 * 512);
+    beacons.next = 0;
+  }
+  const key = beacons.pool.readBigInt64BE(beacons.next);
+  beacons.next += 8;
+  return key.toString();
+}
+
 /**
  * What one transaction of a unit knows about itself while it runs: its deadline (the unit's
  * `transaction.timeout`), and on PostgreSQL its identity (transaction id, server process, start),
@@ -20,7 +34,7 @@ export class TransactionSession {
    * PostgreSQL: the key of the advisory lock every statement of the transaction takes (shared),
    * by which a watchdog finds the transaction's server process (an `int8`, as text).
    */
-  readonly beacon = randomBytes(8).readBigInt64BE().toString();
+  readonly beacon = nextBeacon();
   /** Whether a statement of the transaction took the beacon, so a watchdog can find it. */
   get findable(): boolean {
     return this.bounded;
