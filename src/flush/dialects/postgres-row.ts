@@ -3,14 +3,15 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { UpdateRow, UpdateStep } from '../plan.js';
 import { fieldOf, quote, tableName } from './dialect.js';
-import { postgresType } from './postgres.js';
+import { postgresType } from './postgres-types.js';
 import { sessionGate, type StatementSession } from './postgres-session.js';
 import { postgresText } from './postgres-values.js';
 
 /**
  * PostgreSQL: the statements of a few rows written one row per statement, with every value a
- * plain bound scalar (`$1::int4`), for the one-statement commit of small units
- * (`postgres-one-statement.ts`):
+ * plain bound scalar (`$1::int4`): a one-row update step and an insert of up to
+ * {@link ROW_FORM_LIMIT} rows in every commit, and the steps of a few rows of the one-statement
+ * commit of small units (`postgres-one-statement.ts`, one CTE per row):
  *
  * ```sql
  * UPDATE "Account" AS t SET "balance" = t."balance" + $2::numeric

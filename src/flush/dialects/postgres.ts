@@ -4,6 +4,8 @@ import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
 import { identityColumns, sessionGate, type StatementSession } from './postgres-session.js';
+import { postgresInsertValues, postgresUpdateRow, ROW_FORM_LIMIT } from './postgres-row.js';
+import { postgresType } from './postgres-types.js';
 import { postgresArrayLiteral, sameText } from './postgres-values.js';
 
 /**
@@ -28,62 +30,12 @@ import { postgresArrayLiteral, sameText } from './postgres-values.js';
  * others are the conflicts. A DELETE cannot be asked afterwards, so it numbers its rows and
  * returns, in one row, the count and (only when short) the numbers it deleted. The statement
  * text depends only on the columns, never on the row count, and the parameter count is the
- * column count (plus one), far below PostgreSQL's 65,535 limit.
+ * column count (plus one), far below PostgreSQL's 65,535 limit. A step of one row (an update)
+ * or of a few rows (an insert, up to 4) is written with plain bound values instead
+ * (`postgres-row.ts`), which the server plans in a fraction of the time.
  *
  * @module
  */
-
-const NATIVE_TYPES: Readonly<Record<string, string>> = {
-  Text: 'text',
-  VarChar: 'varchar',
-  Char: 'bpchar',
-  Uuid: 'uuid',
-  Citext: 'citext',
-  Inet: 'inet',
-  Xml: 'xml',
-  Bit: 'bit',
-  VarBit: 'varbit',
-  Integer: 'int4',
-  SmallInt: 'int2',
-  Oid: 'oid',
-  BigInt: 'int8',
-  DoublePrecision: 'float8',
-  Real: 'float4',
-  Decimal: 'numeric',
-  Money: 'money',
-  Timestamp: 'timestamp',
-  Timestamptz: 'timestamptz',
-  Date: 'date',
-  Time: 'time',
-  Timetz: 'timetz',
-  Boolean: 'bool',
-  Json: 'json',
-  JsonB: 'jsonb',
-  ByteA: 'bytea',
-};
-
-const DEFAULT_TYPES: Readonly<Record<string, string>> = {
-  String: 'text',
-  Int: 'int4',
-  BigInt: 'int8',
-  Float: 'float8',
-  Decimal: 'numeric',
-  Boolean: 'bool',
-  DateTime: 'timestamp(3)',
-  Json: 'jsonb',
-  Bytes: 'bytea',
-};
-
-/** The PostgreSQL type of a column (element type for the bound array). */
-export function postgresType(field: FieldMetadata, model: ModelMetadata): string {
-  if (field.kind === 'Enum') {
-    const name = quote(field.enumType ?? field.name);
-    return model.schema ? `${quote(model.schema)}.${name}` : name;
-  }
-  const native = field.nativeType ? NATIVE_TYPES[field.nativeType[0]] : undefined;
-  if (native) return native;
-  return DEFAULT_TYPES[field.kind] ?? 'text';
-}
 
 /** One column of a step: N values bound as one array literal, or one value when all are equal. */
 /** @internal */
@@ -227,6 +179,7 @@ export const postgresDialect: SqlDialect = {
       insert.columns.map((f) => sql`${postgresArrayLiteral(f, insert.rows.map((r) => r[f.name]))}::${raw(postgresType(f, model))}[]`),
       ', ',
     );
+    if (insert.rows.length <= ROW_FORM_LIMIT) return [sql`${postgresInsertValues(insert, model, session)}${identified(session)}`];
     return [
       sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM unnest(${arrays})${gated(session)} RETURNING ${generatedColumns(insert)}${identified(
         session,
@@ -237,6 +190,11 @@ export const postgresDialect: SqlDialect = {
     return fields.every((f) => !f.isList);
   },
   updates(step: UpdateStep, model: ModelMetadata, session?: StatementSession): WriteStatement[] {
+    if (step.rows.length === 1) {
+      // One row: a plain UPDATE by key, far cheaper to plan; what it returns is what it wrote.
+      const statement = postgresUpdateRow(step, step.rows[0]!, model, session);
+      return [{ kind: 'keys', sql: session?.identify ? sql`${statement}, ${identityColumns()}` : statement }];
+    }
     if (step.deltas.length > 0) {
       // Deltas: the rows written come back with the sums stored (the objects show them after the commit).
       const returning = postgresUpdateReturning(step, model, session);
