@@ -3,7 +3,7 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { chunk, fieldOf, type SqlDialect, type WriteStatement } from './dialect.js';
-import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './mariadb-json.js';
+import { jsonTableType, jsonTableValue, mariadbJsonChunks, sameValueSql, type JsonChunk } from './mariadb-json.js';
 
 /**
  * MariaDB (10.6 and later): the rows of a step travel as ONE bound JSON parameter, unpacked by
@@ -83,27 +83,9 @@ function jsonTable(columns: readonly JsonColumn[], json: string): Sql {
   return sql`JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)}))`;
 }
 
-/**
- * Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES}, each as its JSON text, the
- * index of its first row and its row count. `value(row, i)` is the value of `fields[i]`.
- */
-function jsonChunks<R>(fields: readonly FieldMetadata[], rows: readonly R[], value: (row: R, i: number) => unknown): { json: string; first: number; rows: number }[] {
-  const whole = mariadbJsonOf(fields, rows, value);
-  if (whole.length * 3 <= MARIADB_MAX_JSON_BYTES || Buffer.byteLength(whole) <= MARIADB_MAX_JSON_BYTES) return [{ json: whole, first: 0, rows: rows.length }];
-  const out: { json: string; first: number; rows: number }[] = [];
-  let first = 0;
-  let bytes = 2;
-  for (let r = 0; r < rows.length; r++) {
-    const size = Buffer.byteLength(mariadbJsonOf(fields, [rows[r]!], value)) - 1;
-    if (r > first && bytes + size > MARIADB_MAX_JSON_BYTES) {
-      out.push({ json: mariadbJsonOf(fields, rows.slice(first, r), value), first, rows: r - first });
-      first = r;
-      bytes = 2;
-    }
-    bytes += size;
-  }
-  out.push({ json: mariadbJsonOf(fields, rows.slice(first), value), first, rows: rows.length - first });
-  return out;
+/** Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES} (see `mariadbJsonChunks`). */
+function jsonChunks<R>(fields: readonly FieldMetadata[], rows: readonly R[], value: (row: R, i: number) => unknown): JsonChunk[] {
+  return mariadbJsonChunks(fields, rows, value, MARIADB_MAX_JSON_BYTES);
 }
 
 function keyColumns(model: ModelMetadata): JsonColumn[] {
