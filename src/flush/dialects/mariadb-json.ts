@@ -176,11 +176,11 @@ export function jsonTableType(field: FieldMetadata, key = false): string {
   }
 }
 
-/** How a statement reads the `JSON_TABLE` column `d.<alias>` of `field` as a value of its column. */
-export function jsonTableValue(field: FieldMetadata, alias: string, key = false): string {
-  if (field.kind === 'Bytes') return `UNHEX(d.${alias})`;
-  if (key && (field.kind === 'String' || field.kind === 'Enum')) return `JSON_UNQUOTE(d.${alias})`;
-  return `d.${alias}`;
+/** How a statement reads the `JSON_TABLE` column `<table>.<alias>` of `field` as a value of its column. */
+export function jsonTableValue(field: FieldMetadata, alias: string, key = false, table = 'd'): string {
+  if (field.kind === 'Bytes') return `UNHEX(${table}.${alias})`;
+  if (key && (field.kind === 'String' || field.kind === 'Enum')) return `JSON_UNQUOTE(${table}.${alias})`;
+  return `${table}.${alias}`;
 }
 
 /**
