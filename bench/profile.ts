@@ -3,12 +3,13 @@
  * first), CPU-profiles only the timed part of the last run with `node:inspector`, prints the
  * functions with the most self time and writes the `.cpuprofile` (open it in Chrome DevTools).
  *
- * Flags: `--db postgresql|sqlite` (default postgresql), `--scenario distinct|same|mixed|load`
+ * Flags: `--db postgresql|sqlite|mariadb` (default postgresql), `--scenario distinct|same|mixed|load`
  * (default distinct), `--system uow-bulk|sql|...` (default uow-bulk), `--n 10000`.
  *
  * @example
  * ```sh
  * npx tsx bench/profile.ts --scenario same --n 10000
+ * npx tsx bench/profile.ts --db mariadb --scenario distinct  # see also bench/mariadb-paths.ts
  * ```
  *
  * @module

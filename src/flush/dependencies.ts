@@ -173,6 +173,12 @@ function touches(fields: readonly string[], set: Readonly<Row>): boolean {
   return false;
 }
 
+/** Whether `set` writes a field of any of `constraints` (a loop, not `some`: no closure per row). */
+function touchesAny(constraints: readonly (readonly string[])[], set: Readonly<Row>): boolean {
+  for (let i = 0; i < constraints.length; i++) if (touches(constraints[i]!, set)) return true;
+  return false;
+}
+
 /** Whether `row` has a value for every one of `fields`. */
 function given(row: Readonly<Row>, fields: readonly string[]): boolean {
   for (const f of fields) if (row[f] === undefined || row[f] === null) return false;
@@ -193,8 +199,7 @@ function uniqueDependencies(schema: SchemaMetadata, ops: readonly Operation[], o
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.kind === 'link' || op.kind === 'unlink') continue;
-    const meta = schema.models[op.model]!;
-    if (op.kind === 'update' && !meta.uniques.some((u) => touches(u, op.row.set))) continue;
+    if (op.kind === 'update' && !touchesAny(schema.models[op.model]!.uniques, op.row.set)) continue;
     const list = models.get(op.model);
     if (list) list.push(i);
     else models.set(op.model, [i]);

@@ -159,8 +159,11 @@ export async function runPlan(plan: FlushPlan, schema: SchemaMetadata, writer: S
   const inserted = new Map<number, Row>();
   const updated = new Map<number, Row>();
   const conflicts: ConflictingRow[] = [];
+  // Pending keys stand for keys this commit's inserts generate: without inserts there are none
+  // (and no row has to be searched for one).
+  const pending = plan.steps.some((step) => step.op === 'insert');
   for (const planned of plan.steps) {
-    const step = resolveStep(planned, schema, inserted);
+    const step = pending ? resolveStep(planned, schema, inserted) : planned;
     const model = schema.models[step.model]!;
     try {
       if (step.op === 'insert') {

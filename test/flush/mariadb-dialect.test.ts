@@ -2,7 +2,7 @@ import { Decimal } from '@prisma/client/runtime/client';
 import mariadb from 'mariadb';
 import { expect, it } from 'vitest';
 import { classifyDatabaseError, ConcurrencyConflictError, DatabaseError } from 'prisma-uow';
-import { contract, isUpdate, plainRow, shapeData, type DatabaseTarget } from '../contract/harness.js';
+import { contract, isUpdate, plainRow, seedBank, shapeData, type DatabaseTarget } from '../contract/harness.js';
 import { mariadbSettings } from '../support/databases.js';
 
 /**
@@ -83,6 +83,37 @@ contract(
     });
   },
   { backends: ['mariadb'] },
+);
+
+contract(
+  'MariaDB bulk dialect: one value for every row',
+  (t) => {
+    it('a value every row gets travels once (`c`), is written to every row, and a row changed meanwhile is still the one conflict', async () => {
+      const { alice } = await seedBank(t);
+      await t.insertMany('Account', [1, 2, 3].map((b) => ({ ownerId: alice, balance: b })));
+      const ids = (await t.rows('Account')).map((a) => a['id'] as number);
+      t.clear();
+      await t.units.run(async (uow) => {
+        for (const a of await uow.account.find()) a.balance = new Decimal(`42.50`);
+      });
+      const [update] = t.writes().filter(isUpdate);
+      expect(t.writes().filter(isUpdate)).toHaveLength(1);
+      expect(update).toMatch(/^UPDATE JSON_TABLE\(\?, '\$\[\*\]' COLUMNS\(i FOR ORDINALITY, s0 DECIMAL\(65, 30\) PATH '\$\[0\]'\)\) AS c STRAIGHT_JOIN JSON_TABLE\(/);
+      expect(update).toContain('SET t.`balance` = c.s0');
+      expect((await t.rows('Account')).map((a) => [String(a['balance']), a['version']])).toEqual(ids.map(() => ['42.5', 1]));
+
+      // Another client changes one row after the unit read it: only that row conflicts, nothing is written.
+      const unit = t.units.begin();
+      const accounts = await unit.account.find({ orderBy: { id: 'asc' } });
+      await t.update('Account', { id: ids[2]! }, { balance: 7, version: 2 });
+      for (const a of accounts) a.balance = new Decimal('0.25');
+      const error = await unit.$commit().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConcurrencyConflictError);
+      expect((error as ConcurrencyConflictError).rows.map((r) => r.key)).toEqual([ids[2]]);
+      expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['42.5', '42.5', '7', '42.5', '42.5']);
+    });
+  },
+  { backends: ['mariadb'], strategies: ['bulk'] },
 );
 
 contract(

@@ -3,7 +3,8 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { chunk, fieldOf, type SqlDialect, type WriteStatement } from './dialect.js';
-import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './mariadb-json.js';
+import { valuesEqual } from '../../tracking/values.js';
+import { jsonTableType, jsonTableValue, mariadbJsonChunks, mariadbJsonRows, sameValueSql, type JsonChunk } from './mariadb-json.js';
 
 /**
  * MariaDB (10.6 and later): the rows of a step travel as ONE bound JSON parameter, unpacked by
@@ -27,6 +28,12 @@ import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './ma
  * from one this statement wrote; when such rows make the list longer than the row count,
  * every row of the statement is named (see `approximate` in `dialect.ts`).
  *
+ * A written column that every row of the step sets to the same value (one patch applied to many
+ * rows) travels once, in a second, one-row `JSON_TABLE` read before the rows, in the column
+ * type it would have had among them: `UPDATE JSON_TABLE(?, ...) AS c STRAIGHT_JOIN JSON_TABLE(?,
+ * ...) AS d STRAIGHT_JOIN ... SET t.`balance` = c.s0` (N copies of the value would make the
+ * JSON longer to write, send and parse).
+ *
  * Declared deltas (`/// @delta`) are written as `t.col = t.col + d.sN` with their bounds in the
  * join (`t.col + d.sN >= 0`), outside the concurrency check; having no `RETURNING` here, the sums
  * the UPDATE stored are read back by key right after it, in the same transaction (the rows are
@@ -40,7 +47,7 @@ import { jsonTableType, jsonTableValue, mariadbJsonOf, sameValueSql } from './ma
  * Inserts are `INSERT ... SELECT ... FROM JSON_TABLE(...) ORDER BY i RETURNING` the generated
  * columns (MariaDB 10.5+). Statements are split only where the JSON would pass
  * {@link MARIADB_MAX_JSON_BYTES} (`max_allowed_packet` is 16 MiB by default); each carries one
- * parameter, far below the 65,535-placeholder limit.
+ * parameter (two with a constant column), far below the 65,535-placeholder limit.
  *
  * @module
  */
@@ -71,11 +78,13 @@ function table(model: ModelMetadata): string {
   return model.schema ? `${mariadbQuote(model.schema)}.${mariadbQuote(model.table)}` : mariadbQuote(model.table);
 }
 
-/** One column of the JSON rows: its alias in `d`, its field, and whether it is a key. */
+/** One column of the JSON rows: its alias in `d` (or `c`, see `constant`), its field, and whether it is a key. */
 interface JsonColumn {
   readonly alias: string;
   readonly field: FieldMetadata;
   readonly key?: boolean;
+  /** A written value the same for every row: it travels once, in the one-row `JSON_TABLE` `c`. */
+  readonly constant?: boolean;
 }
 
 function jsonTable(columns: readonly JsonColumn[], json: string): Sql {
@@ -83,27 +92,30 @@ function jsonTable(columns: readonly JsonColumn[], json: string): Sql {
   return sql`JSON_TABLE(${json}, '$[*]' COLUMNS(i FOR ORDINALITY, ${raw(defs)}))`;
 }
 
+/** How a statement reads column `c` (from `d`, or from `c` when it is a constant). */
+function valueOf(c: JsonColumn): string {
+  return jsonTableValue(c.field, c.alias, c.key, c.constant ? 'c' : 'd');
+}
+
 /**
- * Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES}, each as its JSON text, the
- * index of its first row and its row count. `value(row, i)` is the value of `fields[i]`.
+ * Whether every row of the step sets `field` to the same value, as its JSON text would show:
+ * `Decimal`s and `DateTime`s compared by value (`1.50` and `1.5` write the same text), others
+ * by identity (two equal `Json` objects may still be written in different key orders).
  */
-function jsonChunks<R>(fields: readonly FieldMetadata[], rows: readonly R[], value: (row: R, i: number) => unknown): { json: string; first: number; rows: number }[] {
-  const whole = mariadbJsonOf(fields, rows, value);
-  if (whole.length * 3 <= MARIADB_MAX_JSON_BYTES || Buffer.byteLength(whole) <= MARIADB_MAX_JSON_BYTES) return [{ json: whole, first: 0, rows: rows.length }];
-  const out: { json: string; first: number; rows: number }[] = [];
-  let first = 0;
-  let bytes = 2;
-  for (let r = 0; r < rows.length; r++) {
-    const size = Buffer.byteLength(mariadbJsonOf(fields, [rows[r]!], value)) - 1;
-    if (r > first && bytes + size > MARIADB_MAX_JSON_BYTES) {
-      out.push({ json: mariadbJsonOf(fields, rows.slice(first, r), value), first, rows: r - first });
-      first = r;
-      bytes = 2;
-    }
-    bytes += size;
+function sameForAll(field: FieldMetadata, rows: UpdateStep['rows']): boolean {
+  if (rows.length < 2) return false;
+  const first = rows[0]!.set[field.name];
+  const byValue = field.kind === 'Decimal' || field.kind === 'DateTime';
+  for (let r = 1; r < rows.length; r++) {
+    const value = rows[r]!.set[field.name];
+    if (value !== first && !(byValue && value !== null && first !== null && valuesEqual(field, value, first))) return false;
   }
-  out.push({ json: mariadbJsonOf(fields, rows.slice(first), value), first, rows: rows.length - first });
-  return out;
+  return true;
+}
+
+/** Row chunks whose JSON stays within {@link MARIADB_MAX_JSON_BYTES} (see `mariadbJsonChunks`). */
+function jsonChunks<R>(fields: readonly FieldMetadata[], rows: readonly R[], value: (row: R, i: number) => unknown): JsonChunk[] {
+  return mariadbJsonChunks(fields, rows, value, MARIADB_MAX_JSON_BYTES);
 }
 
 function keyColumns(model: ModelMetadata): JsonColumn[] {
@@ -131,17 +143,24 @@ export const mariadbDialect: SqlDialect = {
   },
   updates(step: UpdateStep, model: ModelMetadata): WriteStatement[] {
     const keys = keyColumns(model);
-    const sets: JsonColumn[] = step.fields.map((name, i) => ({ alias: `s${i}`, field: fieldOf(model, name) }));
+    const sets: JsonColumn[] = step.fields.map((name, i) => {
+      const field = fieldOf(model, name);
+      const constant = !step.deltas.includes(name) && sameForAll(field, step.rows);
+      return constant ? { alias: `s${i}`, field, constant } : { alias: `s${i}`, field };
+    });
     const isDelta = (c: JsonColumn) => step.deltas.includes(c.field.name);
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
     const originals: JsonColumn[] = step.check === 'original' ? step.checked.map((name, i) => ({ alias: `o${i}`, field: fieldOf(model, name) })) : [];
-    const columns = [...keys, ...sets, ...(version ? [{ alias: 'v', field: version }] : []), ...originals];
+    const constants = sets.filter((s) => s.constant);
+    const versions: JsonColumn[] = version ? [{ alias: 'v', field: version }] : [];
+    const perRow = sets.filter((s) => !s.constant);
+    const columns = [...keys, ...perRow, ...versions, ...originals];
     const on = [keyJoin(keys)];
     if (version) on.push(`t.${mariadbQuote(version.column)} = d.v`);
     for (const o of originals) on.push(sameValueSql(o.field, `t.${mariadbQuote(o.field.column)}`, jsonTableValue(o.field, o.alias)));
     const assignments = sets.map((s) => {
       const target = `t.${mariadbQuote(s.field.column)}`;
-      if (!isDelta(s)) return `${target} = ${jsonTableValue(s.field, s.alias)}`;
+      if (!isDelta(s)) return `${target} = ${valueOf(s)}`;
       // A delta: added to the value stored now; its bounds are checked against the sum in the join.
       const sum = `${target} + d.${s.alias}`;
       if (s.field.delta?.min !== undefined) on.push(`${sum} >= ${boundLiteral(model, s.field, s.field.delta.min)}`);
@@ -150,23 +169,33 @@ export const mariadbDialect: SqlDialect = {
     });
     if (version) assignments.push(`t.${mariadbQuote(version.column)} = t.${mariadbQuote(version.column)} + 1`);
     // After a short count: the rows that now hold what the statement wrote (sums cannot be told apart).
-    const looksWritten = sets.filter((s) => !isDelta(s)).map((s) => sameValueSql(s.field, `t.${mariadbQuote(s.field.column)}`, jsonTableValue(s.field, s.alias)));
+    const looksWritten = sets.filter((s) => !isDelta(s)).map((s) => sameValueSql(s.field, `t.${mariadbQuote(s.field.column)}`, valueOf(s)));
     if (version) looksWritten.push(`t.${mariadbQuote(version.column)} = d.v + 1`);
     // Where column i of a row comes from: the key, the new values (Δ for deltas), the loaded version, the originals.
+    const from = [
+      ...keys.map((c) => ({ part: 'key', name: c.field.name }) as const),
+      ...perRow.map((c) => ({ part: isDelta(c) ? 'delta' : 'set', name: c.field.name }) as const),
+      ...versions.map((c) => ({ part: 'version', name: c.field.name }) as const),
+      ...originals.map((c) => ({ part: 'original', name: c.field.name }) as const),
+    ];
     const value = (r: UpdateStep['rows'][number], i: number): unknown => {
-      if (i < keys.length) return r.key[keys[i]!.field.name];
-      i -= keys.length;
-      if (i < sets.length) {
-        const set = sets[i]!;
-        return isDelta(set) ? r.deltas?.[set.field.name] ?? 0 : r.set[set.field.name];
+      const { part, name } = from[i]!;
+      switch (part) {
+        case 'key':
+          return r.key[name];
+        case 'set':
+          return r.set[name];
+        case 'delta':
+          return r.deltas?.[name] ?? 0;
+        case 'version':
+          return r.version;
+        case 'original':
+          return r.original[name];
       }
-      i -= sets.length;
-      if (version) {
-        if (i === 0) return r.version;
-        i--;
-      }
-      return r.original[originals[i]!.field.name];
     };
+    // The constants: one row, read first (`c STRAIGHT_JOIN d`), so it is read once.
+    const constantTable = constants.length === 0 ? undefined : jsonTable(constants, mariadbJsonRows(constants.map((c) => c.field), [constants.map((c) => step.rows[0]!.set[c.field.name])]));
+    const source = (rows: Sql): Sql => (constantTable ? sql`${constantTable} AS c STRAIGHT_JOIN ${rows} AS d` : sql`${rows} AS d`);
     // No UPDATE ... RETURNING on MariaDB: the sums a delta UPDATE stored are read back by key in
     // the same transaction (the rows are locked by it, so the values read are the ones it wrote).
     const deltaColumns = sets.filter(isDelta);
@@ -181,10 +210,10 @@ export const mariadbDialect: SqlDialect = {
         first: part.first,
         rows: part.rows,
         approximate: true,
-        sql: sql`UPDATE ${jsonTable(columns, part.json)} AS d STRAIGHT_JOIN ${raw(table(model))} AS t FORCE INDEX (PRIMARY) ON ${raw(on.join(' AND '))} SET ${raw(
+        sql: sql`UPDATE ${source(jsonTable(columns, part.json))} STRAIGHT_JOIN ${raw(table(model))} AS t FORCE INDEX (PRIMARY) ON ${raw(on.join(' AND '))} SET ${raw(
           assignments.join(', '),
         )}`,
-        written: sql`SELECT d.i AS \`row\` FROM ${jsonTable(columns, part.json)} AS d JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE ${raw(
+        written: sql`SELECT d.i AS \`row\` FROM ${source(jsonTable(columns, part.json))} JOIN ${raw(table(model))} AS t ON ${raw(keyJoin(keys))} WHERE ${raw(
           looksWritten.length > 0 ? looksWritten.join(' AND ') : 'TRUE',
         )}`,
       };
