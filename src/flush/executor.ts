@@ -36,7 +36,8 @@ function resolve(value: unknown, inserted: ReadonlyMap<number, Row>): unknown {
   return row[value.field];
 }
 
-function hasPending(row: Readonly<Row>): boolean {
+/** Whether a row holds a key of a row this commit inserts (a {@link PendingKey}). @internal */
+export function hasPending(row: Readonly<Row>): boolean {
   for (const name in row) if (row[name] instanceof PendingKey) return true;
   return false;
 }

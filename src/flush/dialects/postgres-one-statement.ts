@@ -1,12 +1,11 @@
 import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { ModelMetadata, SchemaMetadata } from '../../metadata/types.js';
-import { PendingKey } from '../../tracking/change-set.js';
 import type { Row } from '../../tracking/entity.js';
 import { identityOf } from '../../tracking/keys.js';
-import type { ExecutionResult } from '../executor.js';
+import { hasPending, type ExecutionResult } from '../executor.js';
 import { fromDatabase, prepareInsert, type PreparedInsert } from '../insert-rows.js';
 import type { FlushPlan, InsertStep, UpdateStep } from '../plan.js';
-import { foldReadChecks, type ReadCheck } from '../read-checks.js';
+import type { ReadCheck } from '../read-checks.js';
 import { fieldOf, quote } from './dialect.js';
 import { postgresDialect, postgresUpdateReturning } from './postgres.js';
 import { postgresInsertValues, postgresUpdateRow, ROW_FORM_LIMIT, rowsInLockOrder } from './postgres-row.js';
@@ -58,11 +57,6 @@ interface Part {
   readonly insert?: PreparedInsert;
 }
 
-function pending(row: Readonly<Row>): boolean {
-  for (const name in row) if (row[name] instanceof PendingKey) return true;
-  return false;
-}
-
 /**
  * The step as CTE bodies (one, or one per row for a few rows: `postgres-row.ts`), or `undefined`
  * when the plan must be committed in a transaction. Only the statement's first CTE carries the
@@ -73,7 +67,7 @@ function partsOf(schema: SchemaMetadata, step: FlushPlan['steps'][number], index
   const model = schema.models[step.model]!;
   if (step.op === 'delete') return undefined;
   if (step.op === 'insert') {
-    if (step.rows.some((r) => pending(r.values))) return undefined;
+    if (step.rows.some((r) => hasPending(r.values))) return undefined;
     const insert = prepareInsert(model, step.rows.map((r) => r.values));
     if (!insert || !postgresDialect.supports(model, insert.columns)) return undefined;
     const columns = insert.generated.map((f) => f.name);
@@ -82,7 +76,7 @@ function partsOf(schema: SchemaMetadata, step: FlushPlan['steps'][number], index
     if (!statement || more) return undefined;
     return [{ sql: statement, columns, index, step, insert }];
   }
-  if (step.check === 'none' || step.rows.some((r) => pending(r.set) || Object.keys(r.key).length === 0)) return undefined;
+  if (step.check === 'none' || step.rows.some((r) => hasPending(r.set) || Object.keys(r.key).length === 0)) return undefined;
   const fields = [...step.fields, ...model.primaryKey].map((name) => fieldOf(model, name));
   if (!postgresDialect.supports(model, fields)) return undefined;
   const columns = [...model.primaryKey, ...step.deltas];
@@ -115,11 +109,9 @@ export interface OneStatementCommit {
  * ```
  */
 export function oneStatementCommit(plan: FlushPlan, schema: SchemaMetadata, session: StatementSession, checks: readonly ReadCheck[] = []): OneStatementCommit | undefined {
-  if (checks.length > 0) {
-    const folded = foldReadChecks(plan, schema, checks);
-    if (!folded) return undefined;
-    plan = folded;
-  }
+  // The unit folds the read checks it can into the plan's UPDATEs (`foldReadChecks`) and passes
+  // only those that need a read of their own: such units use the transaction.
+  if (checks.length > 0) return undefined;
   if (plan.steps.length === 0) return undefined;
   const parts: Part[] = [];
   for (const [index, step] of plan.steps.entries()) {

@@ -40,8 +40,24 @@ function scalar(field: FieldMetadata, model: ModelMetadata, value: unknown): Sql
   return sql`${postgresText(field, value)}::${raw(postgresType(field, model))}`;
 }
 
-function comparable(field: FieldMetadata, expr: Sql): Sql {
+/** A column or value as compared in a check: `Json` as `jsonb` (equal values, any spelling). @internal */
+export function comparable(field: FieldMetadata, expr: Sql): Sql {
   return field.kind === 'Json' ? sql`${expr}::jsonb` : expr;
+}
+
+/** `WHERE <session gate>` (the statement's time bound, see `postgres-session.ts`), or nothing. @internal */
+export function gated(session: StatementSession | undefined): Sql {
+  return session ? sql` WHERE ${sessionGate(session)}` : raw('');
+}
+
+/** What an INSERT returns: its generated columns aliased to field names (`1 AS "_"` when none). @internal */
+export function generatedColumns(insert: PreparedInsert): Sql {
+  return insert.generated.length === 0 ? raw('1 AS "_"') : raw(insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', '));
+}
+
+/** What an UPDATE of a step returns: each written row's key and delta fields, aliased to field names. @internal */
+export function writtenColumns(step: UpdateStep, model: ModelMetadata): Sql {
+  return raw([...model.primaryKey, ...step.deltas].map((name) => `t.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', '));
 }
 
 /**
@@ -99,8 +115,7 @@ export function postgresUpdateRow(step: UpdateStep, row: UpdateRow, model: Model
     sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
     where.push(sql`${column(version)} = ${scalar(version, model, row.version)}`);
   }
-  const back = [...model.primaryKey, ...step.deltas].map((name) => `t.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
-  return sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} WHERE ${join(where, ' AND ')} RETURNING ${raw(back)}`;
+  return sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} WHERE ${join(where, ' AND ')} RETURNING ${writtenColumns(step, model)}`;
 }
 
 /**
@@ -110,7 +125,5 @@ export function postgresUpdateRow(step: UpdateStep, row: UpdateRow, model: Model
 export function postgresInsertValues(insert: PreparedInsert, model: ModelMetadata, session?: StatementSession): Sql {
   const names = insert.columns.map((f) => quote(f.column)).join(', ');
   const rows = insert.rows.map((row) => sql`(${join(insert.columns.map((f) => scalar(f, model, row[f.name])), ', ')})`);
-  const returning = insert.generated.length === 0 ? '1 AS "_"' : insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', ');
-  const gate = session ? sql` WHERE ${sessionGate(session)}` : raw('');
-  return sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM (VALUES ${join(rows, ', ')}) AS v${gate} RETURNING ${raw(returning)}`;
+  return sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM (VALUES ${join(rows, ', ')}) AS v${gated(session)} RETURNING ${generatedColumns(insert)}`;
 }

@@ -3,8 +3,8 @@ import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { fieldOf, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
-import { identityColumns, sessionGate, type StatementSession } from './postgres-session.js';
-import { postgresInsertValues, postgresUpdateRow, ROW_FORM_LIMIT } from './postgres-row.js';
+import { identityColumns, type StatementSession } from './postgres-session.js';
+import { comparable, gated, generatedColumns, postgresInsertValues, postgresUpdateRow, ROW_FORM_LIMIT, writtenColumns } from './postgres-row.js';
 import { postgresType } from './postgres-types.js';
 import { postgresArrayLiteral, sameText } from './postgres-values.js';
 
@@ -88,11 +88,6 @@ function lockedRows(model: ModelMetadata, bound: Sql, mode: 'NO KEY UPDATE' | 'U
   )} ORDER BY ${raw(keys)} FOR ${raw(mode)} OF t)`;
 }
 
-/** ` WHERE <session gate>` (the statement's time bound, see `postgres-session.ts`), or nothing. */
-function gated(session: StatementSession | undefined): Sql {
-  return session ? sql` WHERE ${sessionGate(session)}` : raw('');
-}
-
 /** `, <identity columns>` when the statement must identify its transaction, or nothing. */
 function identified(session: StatementSession | undefined): Sql {
   return session?.identify ? sql`, ${identityColumns()}` : raw('');
@@ -107,16 +102,6 @@ function writtenByThisTransaction(model: ModelMetadata, keys: readonly Column[],
   return sql`SELECT b.i AS "row" FROM ${raw(tableName(model))} AS t JOIN ${boundRows(keys, rows)} AS b ON ${raw(
     keyJoin(model, 'b'),
   )} WHERE t.xmin::text = (txid_current() % 4294967296)::text`;
-}
-
-function comparable(field: FieldMetadata, expr: Sql): Sql {
-  return field.kind === 'Json' ? sql`${expr}::jsonb` : expr;
-}
-
-function generatedColumns(insert: PreparedInsert): Sql {
-  return insert.generated.length === 0
-    ? raw('1 AS "_"')
-    : raw(insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', '));
 }
 
 /** The parts of one update step's statement: the locking CTE `d`, the UPDATE from it, the key columns. */
@@ -167,8 +152,7 @@ function updateParts(step: UpdateStep, model: ModelMetadata, session?: Statement
  */
 export function postgresUpdateReturning(step: UpdateStep, model: ModelMetadata, session?: StatementSession): Sql {
   const { locked, update } = updateParts(step, model, session);
-  const back = [...model.primaryKey, ...step.deltas].map((name) => `t.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
-  return sql`${locked} ${update} RETURNING ${raw(back)}`;
+  return sql`${locked} ${update} RETURNING ${writtenColumns(step, model)}`;
 }
 
 export const postgresDialect: SqlDialect = {
