@@ -15,6 +15,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import Database from 'better-sqlite3';
 import mariadb from 'mariadb';
 import pg from 'pg';
+import { mariadbConnection } from '../../test/prisma/config-for.js';
 import { ddlStatements } from '../../test/prisma/mysql-ddl.js';
 import { generatedDir, mariadbDdlFile, prepareTestSchemas } from '../../test/prisma/prepare.js';
 import type { PrismaClient as SqliteClient } from '../../test/generated/sqlite/prisma/client.js';
@@ -34,16 +35,7 @@ export interface StormDatabase {
 export const defaultMariadbUrl = process.env['TEST_MARIADB_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 
 /** Driver settings of a MariaDB URL, in `database`. */
-export function mariadbConfig(url: string, database?: string): mariadb.ConnectionConfig {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username || 'root'),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(database ? { database } : {}),
-  };
-}
+export const mariadbConfig = mariadbConnection;
 
 export const defaultPostgresUrl = process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
 

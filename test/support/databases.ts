@@ -10,7 +10,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import Database from 'better-sqlite3';
 import mariadb from 'mariadb';
 import pg from 'pg';
-import { defaultMariadbUrl, defaultPostgresUrl, type TestProvider } from '../prisma/config-for.js';
+import { defaultMariadbUrl, defaultPostgresUrl, mariadbConnection, type TestProvider } from '../prisma/config-for.js';
 import { ddlStatements } from '../prisma/mysql-ddl.js';
 import { generatedDir, mariadbDdlFile } from '../prisma/prepare.js';
 import type { PrismaClient as MariadbClient } from '../generated/mariadb/prisma/client.js';
@@ -77,14 +77,7 @@ const mariadbUrl = process.env['TEST_MARIADB_URL'] ?? defaultMariadbUrl;
 
 /** Connection settings of the MariaDB server (`TEST_MARIADB_URL` without its database). */
 export function mariadbSettings(database?: string): mariadb.ConnectionConfig {
-  const url = new URL(mariadbUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    ...(database ? { database } : {}),
-  };
+  return mariadbConnection(mariadbUrl, database);
 }
 
 async function checkMariadb(): Promise<MariadbAvailability> {
