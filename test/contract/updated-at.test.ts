@@ -61,7 +61,9 @@ contract('@updatedAt', (t) => {
   });
 
   it.skipIf(t.backend === 'memory' || t.strategy !== 'bulk')('bulk binds the stamp once: the rows still travel as one parameter per column (PostgreSQL) or one JSON (SQLite)', async () => {
-    const ids = [await stamped(t, 'a'), await stamped(t, 'b'), await stamped(t, 'c')];
+    // More rows than SQLite sends as bound VALUES (SQLITE_FEW_ROWS), so that they travel as JSON there.
+    const ids: number[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) ids.push(await stamped(t, name));
     await t.units.run(async (uow) => {
       for (const s of await uow.stamped.find({ where: { id: { in: ids } } })) s.name = `${s.name}!`;
       t.clear();

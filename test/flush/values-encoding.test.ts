@@ -1,6 +1,7 @@
 import { Decimal } from '@prisma/client/runtime/client';
 import { describe, expect, it } from 'vitest';
 import { postgresArrayLiteral } from '../../src/flush/dialects/postgres-values.js';
+import { SQLITE_FEW_ROWS } from '../../src/flush/dialects/sqlite.js';
 import { sqliteJsonRows } from '../../src/flush/dialects/sqlite-json.js';
 import type { FieldMetadata } from '../../src/metadata/types.js';
 import { contract, isUpdate, plain, plainRow, shapeData } from '../contract/harness.js';
@@ -82,19 +83,29 @@ describe('sqliteJsonRows', () => {
 contract(
   'SQLite storage of bulk updates',
   (t) => {
-    it('stores every scalar exactly as Prisma Client stores it (same value, same storage class)', async () => {
+    // One row travels as bound VALUES, more than SQLITE_FEW_ROWS as one JSON parameter: both must store the same.
+    it.each([
+      ['a few rows (bound VALUES)', 1],
+      ['many rows (one JSON parameter)', SQLITE_FEW_ROWS + 2],
+    ])('stores every scalar exactly as Prisma Client stores it (same value, same storage class): %s', async (_, count) => {
       const values = { ...shapeData('x'), text: '007', int: -5, bigInt: 9007199254740993n, float: 5, decimal: '12.340', bool: false, json: { a: [1, 'x'] }, color: 'BLUE' };
       const prisma = t.db.prisma as unknown as { shape: { create(args: object): Promise<{ id: number }> }; $queryRawUnsafe<T>(sql: string, ...args: unknown[]): Promise<T> };
       const reference = await prisma.shape.create({ data: { ...values, slug: 'reference' } });
-      const other = await prisma.shape.create({ data: { ...shapeData('other'), slug: 'updated' } });
+      const others: number[] = [];
+      for (let i = 0; i < count; i++) others.push((await prisma.shape.create({ data: { ...shapeData(`other${i}`), slug: `updated${i}` } })).id);
+      const sent = t.db.statements.length;
       await t.units.run(async (uow) => {
-        const shape = await uow.shape.get(other.id);
-        for (const [name, value] of Object.entries(values)) if (name !== 'slug') (shape as Record<string, unknown>)[name] = value;
+        for (const shape of await uow.shape.getMany(others)) {
+          for (const [name, value] of Object.entries(values)) if (name !== 'slug') (shape as Record<string, unknown>)[name] = value;
+        }
       });
+      const update = t.db.statements.slice(sent).find((s) => s.sql.startsWith('UPDATE'));
+      expect(update?.sql).toMatch(count > SQLITE_FEW_ROWS ? /json_each\(\?\)/ : /FROM \(VALUES \(/);
       const columns = ['text', 'int', 'bigInt', 'float', 'decimal', 'bool', 'json', 'color'];
       const stored = (id: number) =>
         prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT ${columns.map((c) => `typeof("${c}") AS "${c}_type", CAST("${c}" AS TEXT) AS "${c}"`).join(', ')} FROM "Shape" WHERE "id" = ?`, id);
-      expect(await stored(other.id)).toEqual(await stored(reference.id));
+      const expected = await stored(reference.id);
+      for (const id of others) expect(await stored(id)).toEqual(expected);
     });
   },
   { backends: ['sqlite'], strategies: ['bulk'] },
