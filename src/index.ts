@@ -57,7 +57,7 @@ export {
   type ModelTypes,
   type Schema,
 } from './unit-of-work/types.js';
-export type { CommitPreview, ReadOptions, UnitStatus } from './unit-of-work/unit-of-work.js';
+export type { CommitPreview, LoadOptions, ReadOptions, UnitStatus } from './unit-of-work/unit-of-work.js';
 export { createUnits, type UnitsOptions } from './unit-of-work/create-units.js';
 export { describeChanges, type ChangeList, type FieldChanges, type RowChange } from './unit-of-work/changes.js';
 export { HookError, type UnitHooks } from './unit-of-work/hooks.js';

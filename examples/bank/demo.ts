@@ -40,7 +40,7 @@ statements = [];
 await units.run((uow) => transfer(uow, { fromId: alice, toId: bob, amount: '25.00' }));
 const reads = statements.filter((s) => /^SELECT/i.test(s));
 console.log(`Transferred 25.00 from Account#${alice} to Account#${bob}.`);
-console.log(`The service loaded 3 rows (${reads.length} SELECTs); the commit then sent, in one transaction:`);
+console.log(`The service loaded 3 rows (${reads.length} SELECT${reads.length === 1 ? '' : 's'}: both accounts with their owners); the commit then sent, in one transaction:`);
 for (const s of statements.filter((s) => !/^SELECT/i.test(s))) console.log(`  ${s}`);
 console.log(`\nAfter:\n${await balances()}\n`);
 

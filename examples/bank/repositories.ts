@@ -22,6 +22,14 @@ export class AccountRepository {
     return this.accounts.getMany(ids);
   }
 
+  /**
+   * The accounts with these ids, in that order, and their owners, read together in ONE query
+   * (`preload`): a `uow.user.get(account.ownerId)` afterwards is answered by the unit.
+   */
+  getManyWithOwners(ids: readonly number[]): Promise<TrackedAccount[]> {
+    return this.accounts.getMany(ids, { preload: ['owner'] });
+  }
+
   /** Accounts of one user, oldest first. */
   ofOwner(ownerId: number): Promise<TrackedAccount[]> {
     return this.accounts.find({ where: { ownerId }, orderBy: { id: 'asc' } });

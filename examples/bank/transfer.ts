@@ -38,8 +38,8 @@ export async function transfer(uow: BankUnit, request: TransferRequest): Promise
   if (request.fromId === request.toId) {
     throw new TransferRejectedError(`Account#${request.fromId} cannot transfer to itself.`);
   }
-  // Both accounts in one query.
-  const [sender, receiver] = (await uow.accounts.getMany([request.fromId, request.toId])) as [TrackedAccount, TrackedAccount];
+  // Both accounts and their owners in one query: the owner's `get` below sends nothing.
+  const [sender, receiver] = (await uow.accounts.getManyWithOwners([request.fromId, request.toId])) as [TrackedAccount, TrackedAccount];
   sender.withdraw(amount); // BankAccount's rule: refuses to overdraw
   receiver.deposit(amount);
   uow.ledger.record(sender, receiver, amount);

@@ -2,7 +2,7 @@ import type { ExecutionResult } from '../flush/executor.js';
 import type { FlushPlan } from '../flush/plan.js';
 import type { ReadCheck } from '../flush/read-checks.js';
 import type { FlushStrategy } from '../flush/strategy.js';
-import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { ModelMetadata, RelationMetadata, SchemaMetadata } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 
 /**
@@ -22,6 +22,13 @@ export interface UnitBackend {
    * errors (`get Account#7`); a failure is a `DatabaseError` (nothing was written).
    */
   findMany(model: ModelMetadata, args: Row, what?: string): Promise<Row[]>;
+  /**
+   * The rows with these primary keys and, for each of `relations` (to-one, foreign key on
+   * `model`), the rows they reference, in ONE statement: `related[i]` holds the rows of
+   * `relations[i]` found (repeats possible). Backends that cannot leave it out; the unit then
+   * reads the related rows with {@link findMany}.
+   */
+  findManyJoined?(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], what: string): Promise<{ rows: Row[]; related: Row[][] }>;
   /**
    * Runs the plan atomically: all of it, or nothing. `checks` (read checks) run after the
    * writes, in the same transaction, one read per model; a failing row is a `ConcurrencyConflictError`.

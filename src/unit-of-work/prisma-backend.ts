@@ -6,7 +6,8 @@ import type { FlushPlan } from '../flush/plan.js';
 import { failedReadChecks, readCheckQuery, type ReadCheck } from '../flush/read-checks.js';
 import type { TransactionSession } from '../flush/session.js';
 import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/strategy.js';
-import type { ModelMetadata, SchemaMetadata } from '../metadata/types.js';
+import type { ModelMetadata, RelationMetadata, SchemaMetadata } from '../metadata/types.js';
+import { canJoinRead, joinedRead, splitJoinedRow } from '../flush/dialects/joined-read.js';
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
@@ -61,9 +62,31 @@ export class PrismaBackend implements UnitBackend {
     private readonly oneStatement = false,
   ) {
     if (open && (schema.provider === 'postgresql' || schema.provider === 'mysql')) this.lockRows = (model, keys) => this.lockedRead(model, keys, open);
+    if (canJoinRead(schema)) this.findManyJoined = (model, keys, relations, what) => this.joinedRead(model, keys, relations, what);
   }
 
   lockRows?: (model: ModelMetadata, keys: readonly Row[]) => Promise<Row[]>;
+
+  /** PostgreSQL and SQLite (see `joined-read.ts`); MariaDB reads the related rows in a statement of their own. */
+  findManyJoined?: (model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], what: string) => Promise<{ rows: Row[]; related: Row[][] }>;
+
+  private async joinedRead(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], what: string): Promise<{ rows: Row[]; related: Row[][] }> {
+    try {
+      const client = this.open?.tx ?? this.prisma;
+      if (this.open) await this.open.session.prepare(this.open.tx, false);
+      const raw = await (client as TransactionClient).$queryRaw<Row[]>(joinedRead(this.schema, model, keys, relations));
+      const rows: Row[] = [];
+      const related: Row[][] = relations.map(() => []);
+      for (const one of raw) {
+        const split = splitJoinedRow(this.schema, model, relations, one);
+        rows.push(split.row);
+        split.related.forEach((row, i) => row && related[i]!.push(row));
+      }
+      return { rows, related };
+    } catch (error) {
+      throw readError(error, model, what);
+    }
+  }
 
   get identified(): boolean {
     return this.open?.session.txid !== undefined;

@@ -1,11 +1,11 @@
 import type { ModelInfo } from '../metadata/model-info.js';
 import type { AddInput, Entity, FindArgs, KeyInput, ModelMap } from './types.js';
-import type { ReadOptions } from './unit-of-work.js';
+import type { LoadOptions, ReadOptions } from './unit-of-work.js';
 
 /** What a repository needs from its unit. @internal */
 export interface RepositoryHost {
-  get(info: ModelInfo, key: unknown, options?: ReadOptions): Promise<object>;
-  getMany(info: ModelInfo, keys: readonly unknown[], options?: ReadOptions): Promise<object[]>;
+  get(info: ModelInfo, key: unknown, options?: LoadOptions): Promise<object>;
+  getMany(info: ModelInfo, keys: readonly unknown[], options?: LoadOptions): Promise<object[]>;
   find(info: ModelInfo, args: object | undefined, first: boolean, options?: ReadOptions): Promise<object[]>;
   add(info: ModelInfo, data: object): object;
   remove(info: ModelInfo, entity: object): void;
@@ -48,7 +48,7 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
    * one `get` at a time are locked in the order of the calls, and two units doing that in
    * opposite orders deadlock.
    */
-  get(key: KeyInput<M[N]>, options?: ReadOptions): Promise<E> {
+  get(key: KeyInput<M[N]>, options?: LoadOptions<keyof M[N]['refs'] & string>): Promise<E> {
     return this.host.get(this.info, key, options) as Promise<E>;
   }
 
@@ -61,6 +61,10 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
    * ONE statement, in primary-key order whatever the order of `keys`: units locking overlapping
    * rows this way wait for each other and never deadlock.
    *
+   * With `{ preload: ['owner'] }` the rows the objects reference through those relations are
+   * read into the unit too, in the same statement on PostgreSQL and SQLite (see
+   * {@link LoadOptions.preload}): a later `get` of them sends nothing.
+   *
    * @example
    * ```ts
    * await units.run(async (uow) => {
@@ -70,7 +74,7 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
    * }, { interactive: true, retry: 5 });
    * ```
    */
-  getMany(keys: readonly KeyInput<M[N]>[], options?: ReadOptions): Promise<E[]> {
+  getMany(keys: readonly KeyInput<M[N]>[], options?: LoadOptions<keyof M[N]['refs'] & string>): Promise<E[]> {
     return this.host.getMany(this.info, keys, options) as Promise<E[]>;
   }
 

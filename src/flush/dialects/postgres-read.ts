@@ -25,9 +25,10 @@ import { identityColumns, sessionGate, type StatementSession } from './postgres-
 /** List columns whose elements the driver returns in another type than Prisma does: read as `text[]`. */
 const LIST_AS_TEXT: ReadonlySet<FieldMetadata['kind']> = new Set(['Decimal', 'BigInt', 'Enum']);
 
-function selected(field: FieldMetadata): string {
-  const column = `t.${quote(field.column)}`;
-  return `${field.isList && LIST_AS_TEXT.has(field.kind) ? `${column}::text[]` : column} AS ${quote(field.name)}`;
+/** `t."col" AS "field"` (lists the driver types otherwise read as `text[]`). @internal */
+export function selectedColumn(field: FieldMetadata, alias = 't', as = field.name): string {
+  const column = `${alias}.${quote(field.column)}`;
+  return `${field.isList && LIST_AS_TEXT.has(field.kind) ? `${column}::text[]` : column} AS ${quote(as)}`;
 }
 
 /** The statement: every column of the rows with `keys`, locked in key order (`FOR NO KEY UPDATE`). */
@@ -42,7 +43,7 @@ export function postgresLockedRead(
 ): Sql {
   const columns = keyColumns(model, keys.map((key) => ({ key })));
   const target = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  const list = raw(fields.map(selected).join(', '));
+  const list = raw(fields.map((field) => selectedColumn(field)).join(', '));
   const identity = session?.identify ? sql`, ${identityColumns()}` : raw('');
   const gate = session ? sql` AND ${sessionGate(session)}` : raw('');
   return sql`SELECT ${list}${identity} FROM ${raw(tableName(model))} AS t WHERE (${raw(target)}) IN ${boundRows(columns)}${gate} ORDER BY ${raw(

@@ -35,8 +35,8 @@ import { postgresText } from './postgres-values.js';
 /** Most rows a step may have to be written row by row (more: the array forms). */
 export const ROW_FORM_LIMIT = 4;
 
-/** `$n::type`: one value as a bound scalar of the column's type. */
-function scalar(field: FieldMetadata, model: ModelMetadata, value: unknown): Sql {
+/** `$n::type`: one value as a bound scalar of the column's type. @internal */
+export function postgresScalar(field: FieldMetadata, model: ModelMetadata, value: unknown): Sql {
   return sql`${postgresText(field, value)}::${raw(postgresType(field, model))}`;
 }
 
@@ -90,15 +90,15 @@ export function postgresUpdateRow(step: UpdateStep, row: UpdateRow, model: Model
   const where: Sql[] = session ? [sessionGate(session)] : [];
   for (const name of model.primaryKey) {
     const field = fieldOf(model, name);
-    where.push(sql`${column(field)} = ${scalar(field, model, row.key[name])}`);
+    where.push(sql`${column(field)} = ${postgresScalar(field, model, row.key[name])}`);
   }
   for (const name of step.fields) {
     const field = fieldOf(model, name);
     if (!step.deltas.includes(name)) {
-      sets.push(sql`${raw(quote(field.column))} = ${scalar(field, model, row.set[name])}`);
+      sets.push(sql`${raw(quote(field.column))} = ${postgresScalar(field, model, row.set[name])}`);
       continue;
     }
-    const delta = scalar(field, model, row.deltas?.[name]);
+    const delta = postgresScalar(field, model, row.deltas?.[name]);
     sets.push(sql`${raw(quote(field.column))} = ${column(field)} + ${delta}`);
     const type = raw(postgresType(field, model));
     if (field.delta?.min !== undefined) where.push(sql`${column(field)} + ${delta} >= ${field.delta.min}::${type}`);
@@ -107,13 +107,13 @@ export function postgresUpdateRow(step: UpdateStep, row: UpdateRow, model: Model
   if (step.check === 'original') {
     for (const name of step.checked) {
       const field = fieldOf(model, name);
-      where.push(sql`${comparable(field, column(field))} IS NOT DISTINCT FROM ${comparable(field, scalar(field, model, row.original[name]))}`);
+      where.push(sql`${comparable(field, column(field))} IS NOT DISTINCT FROM ${comparable(field, postgresScalar(field, model, row.original[name]))}`);
     }
   }
   const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
   if (version) {
     sets.push(raw(`${quote(version.column)} = t.${quote(version.column)} + 1`));
-    where.push(sql`${column(version)} = ${scalar(version, model, row.version)}`);
+    where.push(sql`${column(version)} = ${postgresScalar(version, model, row.version)}`);
   }
   return sql`UPDATE ${raw(tableName(model))} AS t SET ${join(sets, ', ')} WHERE ${join(where, ' AND ')} RETURNING ${writtenColumns(step, model)}`;
 }
@@ -124,6 +124,6 @@ export function postgresUpdateRow(step: UpdateStep, row: UpdateRow, model: Model
  */
 export function postgresInsertValues(insert: PreparedInsert, model: ModelMetadata, session?: StatementSession): Sql {
   const names = insert.columns.map((f) => quote(f.column)).join(', ');
-  const rows = insert.rows.map((row) => sql`(${join(insert.columns.map((f) => scalar(f, model, row[f.name])), ', ')})`);
+  const rows = insert.rows.map((row) => sql`(${join(insert.columns.map((f) => postgresScalar(f, model, row[f.name])), ', ')})`);
   return sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) SELECT * FROM (VALUES ${join(rows, ', ')}) AS v${gated(session)} RETURNING ${generatedColumns(insert)}`;
 }

@@ -1,0 +1,90 @@
+import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import type { FieldMetadata, ModelMetadata, RelationMetadata, SchemaMetadata } from '../../metadata/types.js';
+import { fieldOf, quote, tableName } from './dialect.js';
+import { boundRows, keyColumns } from './postgres.js';
+import { rowFromLockedRead, selectedColumn } from './postgres-read.js';
+import { postgresScalar, ROW_FORM_LIMIT } from './postgres-row.js';
+
+/**
+ * The rows with some primary keys AND the rows they reference through to-one relations, in ONE
+ * statement (`getMany(keys, { preload: ['owner'] })`): one `LEFT JOIN` per relation, each
+ * related row's columns aliased `r<n>.<field>`.
+ *
+ * ```sql
+ * SELECT t."id" AS "id", t."ownerId" AS "ownerId", ..., r0."id" AS "r0.id", r0."name" AS "r0.name", ...
+ * FROM "Account" AS t LEFT JOIN "User" AS r0 ON r0."id" = t."ownerId"
+ * WHERE (t."id") IN (($1::int4), ($2::int4))
+ * ```
+ *
+ * PostgreSQL and SQLite; {@link splitJoinedRow} turns each result row into what Prisma's
+ * `findMany` returns for the row and for each related row (or `undefined` when the foreign key
+ * is null or matches nothing).
+ *
+ * @example
+ * ```ts
+ * const statement = joinedRead(schema, account, [{ id: 1 }, { id: 2 }], [ownerRelation]);
+ * const rows = (await prisma.$queryRaw<Row[]>(statement)).map((row) => splitJoinedRow(schema, account, [ownerRelation], row));
+ * ```
+ *
+ * @module
+ */
+
+type Row = Record<string, unknown>;
+
+/** Whether {@link joinedRead} reads on this provider (PostgreSQL, SQLite). */
+export function canJoinRead(schema: SchemaMetadata): boolean {
+  return schema.provider === 'postgresql' || schema.provider === 'sqlite';
+}
+
+function columns(provider: string, alias: string, fields: readonly FieldMetadata[], prefix: string): string[] {
+  // Every provider reads the columns as they are, except PostgreSQL's lists of some types (see `selectedColumn`).
+  return fields.map((field) => (provider === 'postgresql' ? selectedColumn(field, alias, prefix + field.name) : `${alias}.${quote(field.column)} AS ${quote(prefix + field.name)}`));
+}
+
+function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[]): Sql {
+  const target = raw(`(${model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ')})`);
+  if (schema.provider === 'postgresql' && keys.length > ROW_FORM_LIMIT) {
+    return sql`${target} IN ${boundRows(keyColumns(model, keys.map((key) => ({ key }))))}`;
+  }
+  const value = (name: string, key: Row): unknown => {
+    const field = fieldOf(model, name);
+    return schema.provider === 'postgresql' ? postgresScalar(field, model, key[name]) : key[name];
+  };
+  const tuples = keys.map((key) => sql`(${join(model.primaryKey.map((name) => value(name, key)), ', ')})`);
+  // SQLite reads `(a, b) IN (VALUES (?, ?), ...)`; PostgreSQL `(a, b) IN ((...), ...)`.
+  return schema.provider === 'sqlite' ? sql`${target} IN (VALUES ${join(tuples, ', ')})` : sql`${target} IN (${join(tuples, ', ')})`;
+}
+
+/** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
+export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[]): Sql {
+  const list = columns(schema.provider, 't', model.fields, '');
+  const joins: string[] = [];
+  relations.forEach((relation, i) => {
+    const target = schema.models[relation.target]!;
+    const alias = `r${i}`;
+    list.push(...columns(schema.provider, alias, target.fields, `${alias}.`));
+    const on = relation.fields.map((name, j) => `${alias}.${quote(fieldOf(target, relation.references[j]!).column)} = t.${quote(fieldOf(model, name).column)}`);
+    joins.push(` LEFT JOIN ${tableName(target)} AS ${alias} ON ${on.join(' AND ')}`);
+  });
+  return sql`SELECT ${raw(list.join(', '))} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
+}
+
+function pick(model: ModelMetadata, row: Row, prefix: string): Row {
+  const own: Row = {};
+  for (const field of model.fields) own[field.name] = row[prefix + field.name];
+  return rowFromLockedRead(model, own);
+}
+
+/** One row of {@link joinedRead}: the model's row, and per relation the related row or `undefined`. */
+export function splitJoinedRow(schema: SchemaMetadata, model: ModelMetadata, relations: readonly RelationMetadata[], row: Row): { row: Row; related: (Row | undefined)[] } {
+  return {
+    row: pick(model, row, ''),
+    related: relations.map((relation, i) => {
+      const target = schema.models[relation.target]!;
+      const prefix = `r${i}.`;
+      // No related row: its primary key (never null in a stored row) came back null.
+      if (target.primaryKey.some((name) => row[prefix + name] === null || row[prefix + name] === undefined)) return undefined;
+      return pick(target, row, prefix);
+    }),
+  };
+}
