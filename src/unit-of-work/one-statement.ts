@@ -6,6 +6,7 @@ import type { FlushPlan } from '../flush/plan.js';
 import type { ReadCheck } from '../flush/read-checks.js';
 import { TransactionSession } from '../flush/session.js';
 import type { SchemaMetadata } from '../metadata/types.js';
+import type { TransactionClient } from '../flush/strategy.js';
 import type { Row } from '../tracking/entity.js';
 import { DEFAULT_TRANSACTION_OPTIONS, query, watchdog, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 
@@ -60,4 +61,40 @@ function neverSent(error: unknown): boolean {
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.trim().split('\n').slice(-2).join(' ');
+}
+
+/**
+ * Why the default commit leaves its transaction: the plan's one statement failed (a check or
+ * bound aborted it, a constraint, a deadlock, its time bound, a lost connection). The
+ * transaction rolls back, nothing was written, and the plan is committed again step by step,
+ * which reports exactly what it always reports. @internal
+ */
+export class OneStatementRefused extends Error {
+  constructor(readonly reason: unknown) {
+    super('prisma-uow: the one-statement write was refused; committing step by step');
+  }
+}
+
+/**
+ * The default commit on PostgreSQL (`bulk`): a plan that qualifies (see
+ * `postgres-one-statement.ts`) is written by ONE statement inside the commit's transaction,
+ * between BEGIN and COMMIT (4 round trips for the bank transfer's commit of 3 steps instead of
+ * 5), and the transaction keeps what makes it safe: its identity is returned by that statement,
+ * so a connection lost during COMMIT is settled with `txid_status` as usual. Returns `undefined`
+ * when the plan does not qualify (the caller writes it step by step in the same transaction);
+ * throws {@link OneStatementRefused} when the statement fails.
+ */
+export async function writeInOneStatement(tx: TransactionClient, schema: SchemaMetadata, plan: FlushPlan, session: TransactionSession, checks: readonly ReadCheck[]): Promise<ExecutionResult | undefined> {
+  const peek = session.peek();
+  if (!peek || !oneStatementCommit(plan, schema, peek, checks)) return undefined;
+  const one = oneStatementCommit(plan, schema, session.statement(true)!, checks)!;
+  let rows: Row[];
+  try {
+    rows = await tx.$queryRaw<Row[]>(one.sql);
+  } catch (error) {
+    if (process.env['UOW_DEBUG']) console.error(error);
+    throw new OneStatementRefused(error);
+  }
+  session.learn(rows[0]);
+  return one.read(rows[0] ?? {});
 }

@@ -11,7 +11,7 @@ import { canJoinRead, joinedRead, splitJoinedRow } from '../flush/dialects/joine
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
-import { commitInOneStatement } from './one-statement.js';
+import { commitInOneStatement, OneStatementRefused, writeInOneStatement } from './one-statement.js';
 import { inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 import { strategyFor } from '../flush/strategies/index.js';
 
@@ -103,14 +103,20 @@ export class PrismaBackend implements UnitBackend {
   }
 
   describeCommit(plan: FlushPlan, checks: readonly ReadCheck[]): string[] | undefined {
-    if (!this.commitsInOneStatement) return undefined;
-    const one = oneStatementCommit(plan, this.schema, { budgetMs: 1, identify: false, beacon: '0' }, checks);
+    if (this.open || !this.writesOneStatement) return undefined;
+    // Without BEGIN/COMMIT (`oneStatement`) the statement does not return the transaction's identity.
+    const one = oneStatementCommit(plan, this.schema, { budgetMs: 1, identify: !this.oneStatement, beacon: '0' }, checks);
     return one ? [one.sql.text] : undefined;
+  }
+
+  /** PostgreSQL `bulk`: a commit of a qualifying plan is one statement (see `one-statement.ts`). */
+  private get writesOneStatement(): boolean {
+    return this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql');
   }
 
   /** Whether a commit outside an open transaction tries ONE statement first (`oneStatement`). */
   private get commitsInOneStatement(): boolean {
-    return !this.open && this.oneStatement && this.schema.provider === 'postgresql' && this.strategy === strategyFor('bulk', 'postgresql');
+    return !this.open && this.oneStatement && this.writesOneStatement;
   }
 
   async commit(plan: FlushPlan, checks: readonly ReadCheck[] = []): Promise<ExecutionResult> {
@@ -127,6 +133,16 @@ export class PrismaBackend implements UnitBackend {
       if (done) return done;
       // The statement did not commit: the transaction reports why, within what is left of the timeout.
       return inTransaction(this.prisma, this.transaction, this.schema.provider, run, startedMs);
+    }
+    if (this.writesOneStatement) {
+      const startedMs = Date.now();
+      try {
+        return await inTransaction(this.prisma, this.transaction, this.schema.provider, async (tx, session) => (await writeInOneStatement(tx, this.schema, plan, session, checks)) ?? run(tx, session));
+      } catch (error) {
+        if (!(error instanceof OneStatementRefused)) throw error;
+        // Rolled back, nothing written: step by step, the transaction reports why, within what is left of the timeout.
+        return inTransaction(this.prisma, this.transaction, this.schema.provider, run, startedMs);
+      }
     }
     return inTransaction(this.prisma, this.transaction, this.schema.provider, run);
   }

@@ -9,11 +9,13 @@ import type { ReadCheck } from '../read-checks.js';
 import { fieldOf, quote } from './dialect.js';
 import { postgresDialect, postgresUpdateReturning } from './postgres.js';
 import { postgresInsertValues, postgresUpdateRow, ROW_FORM_LIMIT, rowsInLockOrder } from './postgres-row.js';
-import type { StatementSession } from './postgres-session.js';
+import { identityColumns, type StatementSession } from './postgres-session.js';
 
 /**
  * PostgreSQL: a small unit's whole commit as ONE statement of data-modifying CTEs, which the
- * database runs atomically without BEGIN/COMMIT (one round trip instead of 2 + one per step):
+ * database runs atomically without BEGIN/COMMIT (one round trip instead of 2 + one per step;
+ * `oneStatement: true`), or, by default, as the one statement between BEGIN and COMMIT (one
+ * round trip instead of one per step):
  *
  * ```sql
  * WITH s0 AS (INSERT INTO "LedgerEntry" (...) SELECT * FROM (VALUES ($1::int4, ...)) AS v WHERE <gate> RETURNING "id" AS "id"),
@@ -135,7 +137,8 @@ export function oneStatementCommit(plan: FlushPlan, schema: SchemaMetadata, sess
   return {
     // `OFFSET 0` keeps the outputs a sub-select of their own, so the check reads them instead of
     // repeating their sub-selects.
-    sql: sql`WITH ${ctes} SELECT o.*, ${check} FROM (SELECT ${join(outputs, ', ')} OFFSET 0) AS o`,
+    // In a transaction (the default mode), the first statement also returns the transaction's identity.
+    sql: sql`WITH ${ctes} SELECT o.*, ${check}${session.identify ? sql`, ${identityColumns()}` : raw('')} FROM (SELECT ${join(outputs, ', ')} OFFSET 0) AS o`,
     read(row) {
       const inserted = new Map<number, Row>();
       const updated = new Map<number, Row>();
