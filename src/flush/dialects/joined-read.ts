@@ -8,10 +8,10 @@ import { postgresScalar, ROW_FORM_LIMIT } from './postgres-row.js';
 /**
  * The rows with some primary keys AND the rows they reference through to-one relations, in ONE
  * statement (`getMany(keys, { preload: ['owner'] })`): one `LEFT JOIN` per relation, each
- * related row's columns aliased `r<n>.<field>`.
+ * related row's columns aliased `r<relation>$<field position>`.
  *
  * ```sql
- * SELECT t."id" AS "id", t."ownerId" AS "ownerId", ..., r0."id" AS "r0.id", r0."name" AS "r0.name", ...
+ * SELECT t."id" AS "id", t."ownerId" AS "ownerId", ..., r0."id" AS "r0$0", r0."name" AS "r0$1", ...
  * FROM "Account" AS t LEFT JOIN "User" AS r0 ON r0."id" = t."ownerId"
  * WHERE (t."id") IN (($1::int4), ($2::int4))
  * ```
@@ -36,9 +36,17 @@ export function canJoinRead(schema: SchemaMetadata): boolean {
   return schema.provider === 'postgresql' || schema.provider === 'sqlite';
 }
 
-function columns(provider: string, alias: string, fields: readonly FieldMetadata[], prefix: string): string[] {
-  // Every provider reads the columns as they are, except PostgreSQL's lists of some types (see `selectedColumn`).
-  return fields.map((field) => (provider === 'postgresql' ? selectedColumn(field, alias, prefix + field.name) : `${alias}.${quote(field.column)} AS ${quote(prefix + field.name)}`));
+/**
+ * The select list of one table: the model's own columns aliased to field names (as every read of
+ * prisma-uow returns them), a related table's by position (`r0$3`: field names are not bounded,
+ * PostgreSQL truncates longer aliases to 63 bytes).
+ */
+function columns(provider: string, alias: string, fields: readonly FieldMetadata[], related: boolean): string[] {
+  return fields.map((field, i) => {
+    const as = related ? `${alias}$${i}` : field.name;
+    // Every provider reads the columns as they are, except PostgreSQL's lists of some types (see `selectedColumn`).
+    return provider === 'postgresql' ? selectedColumn(field, alias, as) : `${alias}.${quote(field.column)} AS ${quote(as)}`;
+  });
 }
 
 function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[]): Sql {
@@ -57,34 +65,33 @@ function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly 
 
 /** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
 export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[]): Sql {
-  const list = columns(schema.provider, 't', model.fields, '');
+  const list = columns(schema.provider, 't', model.fields, false);
   const joins: string[] = [];
   relations.forEach((relation, i) => {
     const target = schema.models[relation.target]!;
     const alias = `r${i}`;
-    list.push(...columns(schema.provider, alias, target.fields, `${alias}.`));
+    list.push(...columns(schema.provider, alias, target.fields, true));
     const on = relation.fields.map((name, j) => `${alias}.${quote(fieldOf(target, relation.references[j]!).column)} = t.${quote(fieldOf(model, name).column)}`);
     joins.push(` LEFT JOIN ${tableName(target)} AS ${alias} ON ${on.join(' AND ')}`);
   });
   return sql`SELECT ${raw(list.join(', '))} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
 }
 
-function pick(model: ModelMetadata, row: Row, prefix: string): Row {
+function pick(model: ModelMetadata, row: Row, alias?: string): Row {
   const own: Row = {};
-  for (const field of model.fields) own[field.name] = row[prefix + field.name];
+  model.fields.forEach((field, i) => (own[field.name] = row[alias === undefined ? field.name : `${alias}$${i}`]));
   return rowFromLockedRead(model, own);
 }
 
 /** One row of {@link joinedRead}: the model's row, and per relation the related row or `undefined`. */
 export function splitJoinedRow(schema: SchemaMetadata, model: ModelMetadata, relations: readonly RelationMetadata[], row: Row): { row: Row; related: (Row | undefined)[] } {
   return {
-    row: pick(model, row, ''),
+    row: pick(model, row),
     related: relations.map((relation, i) => {
       const target = schema.models[relation.target]!;
-      const prefix = `r${i}.`;
+      const related = pick(target, row, `r${i}`);
       // No related row: its primary key (never null in a stored row) came back null.
-      if (target.primaryKey.some((name) => row[prefix + name] === null || row[prefix + name] === undefined)) return undefined;
-      return pick(target, row, prefix);
+      return target.primaryKey.some((name) => related[name] === null) ? undefined : related;
     }),
   };
 }
