@@ -86,8 +86,10 @@ export class OneStatementRefused extends Error {
  */
 export async function writeInOneStatement(tx: TransactionClient, schema: SchemaMetadata, plan: FlushPlan, session: TransactionSession, checks: readonly ReadCheck[]): Promise<ExecutionResult | undefined> {
   const peek = session.peek();
-  if (!peek || !oneStatementCommit(plan, schema, peek, checks)) return undefined;
-  const one = oneStatementCommit(plan, schema, session.statement(true)!, checks)!;
+  // Built once, with the session part the statement takes; taken (`statement`) only when it is sent.
+  const one = peek && oneStatementCommit(plan, schema, { ...peek, budgetMs: session.budget() }, checks);
+  if (!one) return undefined;
+  session.statement(true);
   let rows: Row[];
   try {
     rows = await tx.$queryRaw<Row[]>(one.sql);
