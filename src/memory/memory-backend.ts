@@ -125,6 +125,13 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
   };
 }
 
+/** The rows with these primary keys: an `in` list (a Set lookup per row) for single-field keys. */
+function keysWhere(model: ModelMetadata, keys: readonly Row[]): Row {
+  if (model.primaryKey.length !== 1) return { OR: keys.map((k) => ({ ...k })) };
+  const name = model.primaryKey[0]!;
+  return { [name]: { in: keys.map((k) => k[name]) } };
+}
+
 /**
  * A {@link UnitBackend} over a {@link MemoryStore}: `findMany` answers from the committed rows,
  * `commit` applies the whole plan or nothing. Bound to a store transaction (`tx`, interactive
@@ -147,7 +154,7 @@ export class MemoryBackend implements UnitBackend {
     private readonly tx?: WorkingCopy,
   ) {
     // The store transaction holds every row already: a locking read is a read in key order.
-    if (tx) this.lockRows = (model, keys) => this.findMany(model, { where: { OR: keys.map((k) => ({ ...k })) }, orderBy: model.primaryKey.map((k) => ({ [k]: 'asc' })) });
+    if (tx) this.lockRows = (model, keys) => this.findMany(model, { where: keysWhere(model, keys), orderBy: model.primaryKey.map((k) => ({ [k]: 'asc' })) });
   }
 
   async findMany(model: ModelMetadata, args: Row): Promise<Row[]> {

@@ -1,10 +1,13 @@
 import { UsageError } from '../errors.js';
-import type { FieldMetadata, ModelMetadata } from '../metadata/types.js';
+import type { FieldMetadata, ModelMetadata, ScalarKind } from '../metadata/types.js';
 import type { Row } from '../tracking/entity.js';
 import { jsonEqual, scalarEqual, valuesEqual } from '../tracking/values.js';
 import { compareScalars, isPlainObject, normalizeValue } from './scalars.js';
 import { MemoryStoreError } from '../memory/store-error.js';
 import { unsupported } from './not-evaluable.js';
+
+/** Scalar kinds whose equality (`scalarEqual`, `same`) is `===`: `in` lists of them are looked up in a Set. */
+const STRICT_EQUALITY: ReadonlySet<ScalarKind> = new Set<ScalarKind>(['String', 'Int', 'Boolean', 'Enum']);
 
 /**
  * The filters of one field (`{ balance: { gte: 10 } }`, `{ tags: { has: 'x' } }`) compiled into
@@ -168,6 +171,16 @@ export class FieldFilter {
       case 'notIn': {
         const operands = this.list(op, value);
         if (operands.length === 0) return op === 'in' ? never : always;
+        if (STRICT_EQUALITY.has(this.field.kind)) {
+          // Kinds whose values are equal exactly when `===` says so: one Set lookup per row, not a
+          // scan of the list (a getMany of n keys reads n rows: O(n), not O(n²)).
+          const set = new Set(operands.map((o) => this.fold(o, insensitive)));
+          return (row) => {
+            const v = this.value(row);
+            if (v === null) return null;
+            return set.has(this.fold(v, insensitive)) === (op === 'in');
+          };
+        }
         return (row) => {
           const v = this.value(row);
           if (v === null) return null;

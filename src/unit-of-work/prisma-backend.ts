@@ -7,7 +7,7 @@ import { failedReadChecks, readCheckQuery, type ReadCheck } from '../flush/read-
 import type { TransactionSession } from '../flush/session.js';
 import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/strategy.js';
 import type { ModelMetadata, RelationMetadata, SchemaMetadata } from '../metadata/types.js';
-import { canJoinRead, joinedRead, splitJoinedRow } from '../flush/dialects/joined-read.js';
+import { canJoinRead, joinedRead, joinedReadBatches, splitJoinedRow } from '../flush/dialects/joined-read.js';
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
@@ -74,13 +74,14 @@ export class PrismaBackend implements UnitBackend {
     try {
       const client = this.open?.tx ?? this.prisma;
       if (this.open) await this.open.session.prepare(this.open.tx, false);
-      const raw = await (client as TransactionClient).$queryRaw<Row[]>(joinedRead(this.schema, model, keys, relations));
       const rows: Row[] = [];
       const related: Row[][] = relations.map(() => []);
-      for (const one of raw) {
-        const split = splitJoinedRow(this.schema, model, relations, one);
-        rows.push(split.row);
-        split.related.forEach((row, i) => row && related[i]!.push(row));
+      for (const batch of joinedReadBatches(this.schema, model, keys)) {
+        for (const one of await (client as TransactionClient).$queryRaw<Row[]>(joinedRead(this.schema, model, batch, relations))) {
+          const split = splitJoinedRow(this.schema, model, relations, one);
+          rows.push(split.row);
+          split.related.forEach((row, i) => row && related[i]!.push(row));
+        }
       }
       return { rows, related };
     } catch (error) {

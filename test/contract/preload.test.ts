@@ -104,6 +104,24 @@ contract('preload', (t) => {
     });
   });
 
+  it('a getMany with preload of more keys than SQLite binds in one statement reads them all (in batches there)', async () => {
+    const many = 33_000; // SQLite binds at most 32,766 parameters per statement
+    const owners = [await t.insert('User', { name: 'Owner A' }), await t.insert('User', { name: 'Owner B' })];
+    await t.insertMany('Account', Array.from({ length: many }, (_, i) => ({ ownerId: owners[i % 2]!.id, balance: i })));
+    const ids = (await t.rows('Account')).map((account) => account['id'] as number).reverse();
+    expect(ids).toHaveLength(many);
+    t.clear();
+    await t.units.run(async (uow) => {
+      const loaded = await uow.account.getMany(ids, { preload: ['owner'] });
+      expect(loaded.map((account) => account.id)).toEqual(ids);
+      expect(loaded.map((account) => Number(account.balance))).toEqual(ids.map((_, i) => many - 1 - i));
+      expect(reads()).toHaveLength(t.backend === 'sqlite' ? 2 : readsPerPreload);
+      t.clear();
+      expect((await uow.user.get(owners[1]!.id)).name).toBe('Owner B');
+      expect(reads()).toEqual([]);
+    });
+  }, 120_000);
+
   it.skipIf(t.backend !== 'postgresql' && t.backend !== 'sqlite')('the joined read returns every type exactly as findMany does (nulls included)', async () => {
     if (t.backend !== 'postgresql' && t.backend !== 'sqlite') return;
     const full = await t.insert('Shape', { ...shapeData('full'), decimal: '964.6200000000001', bigInt: -9007199254740993n, json: 'a string', textOpt: '' } as never);

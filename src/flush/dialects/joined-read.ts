@@ -1,9 +1,10 @@
 import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata, RelationMetadata, SchemaMetadata } from '../../metadata/types.js';
-import { fieldOf, quote, tableName } from './dialect.js';
+import { chunk, fieldOf, quote, tableName } from './dialect.js';
 import { boundRows, keyColumns } from './postgres.js';
 import { rowFromLockedRead, selectedColumn } from './postgres-read.js';
 import { postgresScalar, ROW_FORM_LIMIT } from './postgres-row.js';
+import { SQLITE_MAX_PARAMETERS } from './sqlite.js';
 
 /**
  * The rows with some primary keys AND the rows they reference through to-one relations, in ONE
@@ -61,6 +62,16 @@ function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly 
   const tuples = keys.map((key) => sql`(${join(model.primaryKey.map((name) => value(name, key)), ', ')})`);
   // SQLite reads `(a, b) IN (VALUES (?, ?), ...)`; PostgreSQL `(a, b) IN ((...), ...)`.
   return schema.provider === 'sqlite' ? sql`${target} IN (VALUES ${join(tuples, ', ')})` : sql`${target} IN (${join(tuples, ', ')})`;
+}
+
+/**
+ * The keys of each {@link joinedRead} to send: all of them in one on PostgreSQL (past a few keys
+ * they travel as one array per key column), batches on SQLite, which binds one parameter per key
+ * part and takes at most {@link SQLITE_MAX_PARAMETERS} per statement.
+ */
+export function joinedReadBatches(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[]): (readonly Row[])[] {
+  if (schema.provider !== 'sqlite') return [keys];
+  return chunk(keys, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / model.primaryKey.length)));
 }
 
 /** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
