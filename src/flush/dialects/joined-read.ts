@@ -59,6 +59,11 @@ function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly 
     const field = fieldOf(model, name);
     return schema.provider === 'postgresql' ? postgresScalar(field, model, key[name]) : key[name];
   };
+  if (schema.provider === 'sqlite' && model.primaryKey.length === 1) {
+    // `t."id" IN (?, ?)`: SQLite prepares it in half the time of `(t."id") IN (VALUES (?), (?))`.
+    const name = model.primaryKey[0]!;
+    return sql`t.${raw(quote(fieldOf(model, name).column))} IN (${join(keys.map((key) => key[name]), ', ')})`;
+  }
   const tuples = keys.map((key) => sql`(${join(model.primaryKey.map((name) => value(name, key)), ', ')})`);
   // SQLite reads `(a, b) IN (VALUES (?, ?), ...)`; PostgreSQL `(a, b) IN ((...), ...)`.
   return schema.provider === 'sqlite' ? sql`${target} IN (VALUES ${join(tuples, ', ')})` : sql`${target} IN (${join(tuples, ', ')})`;
