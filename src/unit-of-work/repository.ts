@@ -94,7 +94,10 @@ export class Repository<M extends ModelMap, N extends keyof M & string, E extend
    * first (`autoflush`), so the database answers every filter.
    *
    * With `{ lock: 'update' }` (PostgreSQL, interactive units) the matches are then read again
-   * and locked in one statement, in key order (a row deleted in between is left out).
+   * and locked in one statement, in key order (a row deleted in between is left out). A query
+   * that selects by primary key only (`where: { id: { in: [1, 2] } }`, `{ id: 1 }`; ordered by
+   * that key or not) skips the first read: its rows are locked and read in ONE statement, as
+   * `getMany(keys, { lock: 'update' })` does.
    *
    * @example
    * ```ts

@@ -12,7 +12,7 @@ import type { UnitBackend } from './backend.js';
 import { describeChanges, type ChangeList } from './changes.js';
 import { HookSet } from './hooks.js';
 import { newRow } from './new-row.js';
-import { keysQuery, readName } from './read-keys.js';
+import { keysOfQuery, keysQuery, readName } from './read-keys.js';
 import { preloadMissing, preloadRelations, type PreloadHost } from './preload.js';
 import { hasPendingChanges, mergeRows, notEvaluable, pendingNotEvaluable, pendingRows, storedQuery, type Candidate } from './pending-reads.js';
 import { readChecksOf } from './read-check-rows.js';
@@ -304,6 +304,14 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
   /** Rows matching `query` in the database (locked and read again with `{ lock: 'update' }`). */
   private async readStored(info: ModelInfo, query: Row, what: string, options: ReadOptions): Promise<Row[]> {
     const lockRows = options.lock ? this.locker(info) : undefined;
+    const byKeys = lockRows && keysOfQuery(info, query);
+    if (lockRows && byKeys) {
+      // Selected by primary key: locked and read in ONE statement, in key order.
+      const locked = await lockRows(info.meta, byKeys.keys);
+      this.assertOpen(`query ${info.name}`);
+      if (byKeys.descending) locked.reverse();
+      return byKeys.take === undefined ? locked : locked.slice(0, byKeys.take);
+    }
     let rows = await this.parts.backend.findMany(info.meta, query, what);
     if (lockRows && rows.length > 0) {
       // Lock what matched, in key order, reading it again in the same statement: the values are current under the lock.

@@ -46,6 +46,33 @@ contract(
       );
       expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['101', '51']);
     });
+
+    it('a locking find by primary key locks and reads the rows in ONE statement; other finds read first, then lock', async () => {
+      const ids = await seedBank(t);
+      const selects = () => t.statements().filter((sql) => /^\s*SELECT/i.test(sql) && !/set_config/.test(sql.split('FROM')[0] ?? ''));
+      await t.units.run(
+        async (uow) => {
+          t.clear();
+          const both = await uow.account.find({ where: { id: { in: [ids.aliceAccount, ids.bobAccount, ids.bobAccount + 1000] } }, orderBy: { id: 'desc' } }, { lock: 'update' });
+          expect(both.map((a) => a.id)).toEqual([ids.bobAccount, ids.aliceAccount]);
+          expect(selects()).toHaveLength(1);
+          expect(selects()[0]).toMatch(/FOR (NO KEY )?UPDATE/);
+          t.clear();
+          const first = await uow.account.findFirst({ where: { id: { in: [ids.bobAccount, ids.aliceAccount] } }, orderBy: [{ id: 'asc' }] }, { lock: 'update' });
+          expect(first).toBe(both[1]);
+          expect(await uow.account.find({ where: { id: ids.bobAccount } }, { lock: 'update' })).toEqual([both[0]]);
+          expect(await uow.account.find({ where: { id: { equals: ids.aliceAccount } } }, { lock: 'update' })).toEqual([both[1]]);
+          expect(selects()).toHaveLength(3);
+          t.clear();
+          // Not by key alone: read to learn the keys, then lock them (2 statements), same objects.
+          expect(await uow.account.find({ where: { id: { in: [ids.aliceAccount, ids.bobAccount] }, balance: { gt: 60 } } }, { lock: 'update' })).toEqual([both[1]]);
+          expect(selects()).toHaveLength(2);
+          both[0]!.balance = both[0]!.balance.plus(1);
+        },
+        { interactive: true },
+      );
+      expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['100', '51']);
+    });
   },
   { strategies: ['bulk'], backends: ['postgresql', 'mariadb'] },
 );
