@@ -1,4 +1,5 @@
 import { describeRow } from '../errors.js';
+import { isPlainObject } from '../query/scalars.js';
 import { identityOf, keyToWhere } from '../tracking/keys.js';
 import type { ModelInfo } from '../metadata/model-info.js';
 import type { Row } from '../tracking/entity.js';
@@ -69,14 +70,14 @@ export function keysOfQuery(info: ModelInfo, query: Row): QueriedKeys | undefine
   let descending = false;
   if (orderBy !== undefined) {
     const order = Array.isArray(orderBy) && orderBy.length === 1 ? orderBy[0] : orderBy;
-    if (!isPlain(order) || Object.keys(order).length !== 1 || (order[name] !== 'asc' && order[name] !== 'desc')) return undefined;
+    if (!isPlainObject(order) || Object.keys(order).length !== 1 || (order[name] !== 'asc' && order[name] !== 'desc')) return undefined;
     if (!ORDERED_KEY_KINDS.has(info.meta.fields.find((field) => field.name === name)?.kind ?? '')) return undefined;
     descending = order[name] === 'desc';
   }
-  if (!isPlain(where) || Object.keys(where).length !== 1 || !(name in where)) return undefined;
+  if (!isPlainObject(where) || Object.keys(where).length !== 1 || !(name in where)) return undefined;
   const filter = where[name];
   let values: unknown[];
-  if (!isPlain(filter)) values = [filter];
+  if (!isPlainObject(filter)) values = [filter];
   else if (Object.keys(filter).length === 1 && 'equals' in filter) values = [filter['equals']];
   else if (Object.keys(filter).length === 1 && Array.isArray(filter['in']) && filter['in'].length > 0) values = filter['in'];
   else return undefined;
@@ -93,8 +94,4 @@ export function keysOfQuery(info: ModelInfo, query: Row): QueriedKeys | undefine
   }
   const sorted = orderBy === undefined ? [...keys.values()] : [...keys.values()].sort((a, b) => (a[name]! < b[name]! ? -1 : a[name]! > b[name]! ? 1 : 0));
   return { keys: sorted, descending, ...(take !== undefined ? { take: take as number } : {}) };
-}
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
