@@ -9,6 +9,7 @@ import { addDelta, brokenBound } from '../tracking/delta.js';
 import { identityOf } from '../tracking/keys.js';
 import { valuesEqual } from '../tracking/values.js';
 import type { UnitBackend } from '../unit-of-work/backend.js';
+import { keysQuery } from '../unit-of-work/read-keys.js';
 import type { MemoryStore } from './memory-store.js';
 import { endStatement } from './referential-actions.js';
 import { deleteRow, insertRow, updateRow, type WriteContext } from './row-writes.js';
@@ -125,13 +126,6 @@ function memoryWriter(schema: SchemaMetadata, tx: WorkingCopy, store: MemoryStor
   };
 }
 
-/** The rows with these primary keys: an `in` list (a Set lookup per row) for single-field keys. */
-function keysWhere(model: ModelMetadata, keys: readonly Row[]): Row {
-  if (model.primaryKey.length !== 1) return { OR: keys.map((k) => ({ ...k })) };
-  const name = model.primaryKey[0]!;
-  return { [name]: { in: keys.map((k) => k[name]) } };
-}
-
 /**
  * A {@link UnitBackend} over a {@link MemoryStore}: `findMany` answers from the committed rows,
  * `commit` applies the whole plan or nothing. Bound to a store transaction (`tx`, interactive
@@ -154,7 +148,7 @@ export class MemoryBackend implements UnitBackend {
     private readonly tx?: WorkingCopy,
   ) {
     // The store transaction holds every row already: a locking read is a read in key order.
-    if (tx) this.lockRows = (model, keys) => this.findMany(model, { where: keysWhere(model, keys), orderBy: model.primaryKey.map((k) => ({ [k]: 'asc' })) });
+    if (tx) this.lockRows = (model, keys) => this.findMany(model, { ...keysQuery(model, keys), orderBy: model.primaryKey.map((k) => ({ [k]: 'asc' })) });
   }
 
   async findMany(model: ModelMetadata, args: Row): Promise<Row[]> {

@@ -21,7 +21,7 @@ import type { Row } from '../tracking/entity.js';
  * ```
  * @internal
  */
-export function keysQuery(info: ModelInfo, wheres: readonly Row[]): Row {
+export function keysQuery(info: Pick<ModelInfo, 'primaryKey'>, wheres: readonly Row[]): Row {
   if (wheres.length === 1) return { where: wheres[0], take: 1 };
   if (info.primaryKey.length === 1) {
     const name = info.primaryKey[0]!;
@@ -57,7 +57,7 @@ const ORDERED_KEY_KINDS: ReadonlySet<string> = new Set(['Int', 'BigInt']);
  * @example
  * ```ts
  * keysOfQuery(account, { where: { id: { in: [3, 1] } }, orderBy: { id: 'desc' } });
- * // { keys: [{ id: 1 }, { id: 3 }], descending: true }
+ * // { keys: [{ id: 3 }, { id: 1 }], descending: true }: locked and read in key order, then reversed
  * ```
  * @internal
  */
@@ -92,6 +92,6 @@ export function keysOfQuery(info: ModelInfo, query: Row): QueriedKeys | undefine
     }
     keys.set(identityOf(info.meta, key)!, key);
   }
-  const sorted = orderBy === undefined ? [...keys.values()] : [...keys.values()].sort((a, b) => (a[name]! < b[name]! ? -1 : a[name]! > b[name]! ? 1 : 0));
-  return { keys: sorted, descending, ...(take !== undefined ? { take: take as number } : {}) };
+  // Every locking read returns its rows in ascending key order, whatever the order of the keys.
+  return { keys: [...keys.values()], descending, ...(take !== undefined ? { take: take as number } : {}) };
 }

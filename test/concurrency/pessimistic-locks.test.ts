@@ -53,7 +53,7 @@ contract(
       await t.units.run(
         async (uow) => {
           t.clear();
-          const both = await uow.account.find({ where: { id: { in: [ids.aliceAccount, ids.bobAccount, ids.bobAccount + 1000] } }, orderBy: { id: 'desc' } }, { lock: 'update' });
+          const both = await uow.account.find({ where: { id: { in: [ids.bobAccount + 1000, ids.bobAccount, ids.aliceAccount] } }, orderBy: { id: 'desc' } }, { lock: 'update' });
           expect(both.map((a) => a.id)).toEqual([ids.bobAccount, ids.aliceAccount]);
           expect(selects()).toHaveLength(1);
           expect(selects()[0]).toMatch(/FOR (NO KEY )?UPDATE/);
