@@ -12,7 +12,7 @@ import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
 import { commitInOneStatement, OneStatementRefused, writeInOneStatement } from './one-statement.js';
-import { inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
+import { DEFAULT_TRANSACTION_OPTIONS, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 import { strategyFor } from '../flush/strategies/index.js';
 
 export { DEFAULT_TRANSACTION_OPTIONS, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
@@ -72,12 +72,16 @@ export class PrismaBackend implements UnitBackend {
 
   private async joinedRead(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], what: string): Promise<{ rows: Row[]; related: Row[][] }> {
     try {
-      const client = this.open?.tx ?? this.prisma;
       if (this.open) await this.open.session.prepare(this.open.tx, false);
       const rows: Row[] = [];
       const related: Row[][] = relations.map(() => []);
-      for (const batch of joinedReadBatches(this.schema, model, keys)) {
-        for (const one of await (client as TransactionClient).$queryRaw<Row[]>(joinedRead(this.schema, model, batch, relations))) {
+      const found = await this.reading(async (client) => {
+        const batches: Row[][] = [];
+        for (const batch of joinedReadBatches(this.schema, model, keys)) batches.push(await client.$queryRaw<Row[]>(joinedRead(this.schema, model, batch, relations)));
+        return batches;
+      });
+      for (const batch of found) {
+        for (const one of batch) {
           const split = splitJoinedRow(this.schema, model, relations, one);
           rows.push(split.row);
           split.related.forEach((row, i) => row && related[i]!.push(row));
@@ -89,15 +93,32 @@ export class PrismaBackend implements UnitBackend {
     }
   }
 
+  /**
+   * Runs `read` on the client the unit reads with: the open transaction of an interactive unit,
+   * or the Prisma client. On SQLite, outside an open transaction, `read` runs in a read
+   * transaction of its own: Prisma's better-sqlite3 adapter runs every query of a client on ONE
+   * connection and its lock serializes transactions only, so a read sent outside a transaction
+   * while another transaction of the client is open (another unit's commit, an interactive unit,
+   * the caller's own `$transaction`) would see that transaction's writes before they commit. A
+   * transaction waits for that lock until the open one has ended: the read sees committed rows.
+   * (An array `$transaction([read])` of one query runs without a transaction, hence a callback.)
+   */
+  private reading<T>(read: (client: TransactionClient) => Promise<T>): Promise<T> {
+    if (this.open) return read(this.open.tx);
+    if (this.schema.provider !== 'sqlite') return read(this.prisma as unknown as TransactionClient);
+    const { maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, timeout = DEFAULT_TRANSACTION_OPTIONS.timeout } = this.transaction;
+    const transaction = this.prisma.$transaction.bind(this.prisma) as unknown as (fn: (tx: TransactionClient) => Promise<T>, options: object) => Promise<T>;
+    return transaction(read, { maxWait, timeout });
+  }
+
   get identified(): boolean {
     return this.open?.session.txid !== undefined;
   }
 
   async findMany(model: ModelMetadata, args: Row, what = 'findMany'): Promise<Row[]> {
-    const delegate = delegateOf(this.open?.tx ?? this.prisma, model);
     try {
       if (this.open) await this.open.session.prepare(this.open.tx, false);
-      return await delegate.findMany(args);
+      return await this.reading((client) => delegateOf(client, model).findMany(args));
     } catch (error) {
       throw readError(error, model, what);
     }

@@ -55,7 +55,7 @@ export interface Target {
   remove<N extends ModelName>(model: N, where: TestModels[N]['where']): Promise<void>;
   /** Every statement sent since the last `clear()`, reads included (memory: pseudo statements). */
   statements(): string[];
-  /** Statements sent since the last `clear()`, without reads. */
+  /** Statements sent since the last `clear()`, without reads (nor read transactions: BEGIN, SELECTs, COMMIT). */
   writes(): string[];
   clear(): void;
   /** Empties every table (identities restart) and clears the statements. */
@@ -78,6 +78,26 @@ export function verbOf(sql: string): string {
   if (innerVerb) return innerVerb.toUpperCase();
   const main = /^WITH\b/i.test(text) ? /\)\s*(INSERT|UPDATE|DELETE|SELECT)\b(?![^]*\)\s*(INSERT|UPDATE|DELETE|SELECT)\b)/i.exec(text)?.[1] : /^\w+/.exec(text)?.[0];
   return (main ?? '').toUpperCase();
+}
+
+/**
+ * `statements` without the transactions that only read and committed (`BEGIN`, `SELECT`s,
+ * `COMMIT`): on SQLite a unit's reads run in read transactions of their own, which write nothing.
+ */
+export function withoutReadTransactions(statements: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < statements.length; i++) {
+    if (verbOf(statements[i]!) === 'BEGIN') {
+      let end = i + 1;
+      while (end < statements.length && verbOf(statements[end]!) === 'SELECT') end++;
+      if (end > i + 1 && verbOf(statements[end] ?? '') === 'COMMIT') {
+        i = end;
+        continue;
+      }
+    }
+    kept.push(statements[i]!);
+  }
+  return kept;
 }
 
 export const isUpdate = (sql: string): boolean => verbOf(sql) === 'UPDATE';
@@ -126,7 +146,7 @@ function databaseTarget(backend: BackendName, strategy: FlushStrategyName, oneSt
   target.update = async (model, where, data) => void (await delegate(model).updateMany({ where, data }));
   target.remove = async (model, where) => void (await delegate(model).deleteMany({ where }));
   target.statements = () => target.db.statements.map((s) => s.sql);
-  target.writes = () => target.statements().filter((sql) => verbOf(sql) !== 'SELECT');
+  target.writes = () => withoutReadTransactions(target.statements()).filter((sql) => verbOf(sql) !== 'SELECT');
   target.clear = () => target.db.clearStatements();
   target.reset = () => target.db.reset();
   return target;
