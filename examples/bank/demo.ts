@@ -13,6 +13,8 @@ import { transfer } from './transfer.js';
 const url = process.env['DATABASE_URL'] ?? 'file:./dev.db';
 const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }), log: [{ emit: 'event', level: 'query' }] });
 let statements: string[] = [];
+/** Whether a statement writes rows (BEGIN and COMMIT do not). */
+const writes = (statement: string): boolean => /^(INSERT|UPDATE|DELETE|WITH)\b/i.test(statement);
 prisma.$on('query', (event) => statements.push(`${event.query}  -- params ${event.params}`));
 
 const units = createUnits({ prisma, schema, ...bank });
@@ -41,7 +43,8 @@ await units.run((uow) => transfer(uow, { fromId: alice, toId: bob, amount: '25.0
 const reads = statements.filter((s) => /^SELECT/i.test(s));
 console.log(`Transferred 25.00 from Account#${alice} to Account#${bob}.`);
 console.log(`The service loaded 3 rows (${reads.length} SELECT${reads.length === 1 ? '' : 's'}: both accounts with their owners); the commit then sent, in one transaction:`);
-for (const s of statements.filter((s) => !/^SELECT/i.test(s))) console.log(`  ${s}`);
+// Before the first write: the read (on SQLite in a read transaction of its own, see README, Concurrency).
+for (const s of statements.slice(statements.findIndex(writes))) console.log(`  ${s}`);
 console.log(`\nAfter:\n${await balances()}\n`);
 
 statements = [];
@@ -49,8 +52,7 @@ try {
   await units.run((uow) => transfer(uow, { fromId: bob, toId: alice, amount: '1000000' }));
 } catch (error) {
   console.log(`A transfer of 1000000 from Account#${bob} was refused: ${(error as Error).message}`);
-  const writes = statements.filter((s) => !/^SELECT/i.test(s));
-  console.log(`Statements that write, sent by the refused transfer: ${writes.length}\n`);
+  console.log(`Statements that write, sent by the refused transfer: ${statements.filter(writes).length}\n`);
 }
 console.log(`Finally:\n${await balances()}`);
 await prisma.$disconnect();

@@ -36,7 +36,12 @@ export interface TransactionOptions {
    * default here is 60 s.
    */
   readonly timeout?: number;
-  /** Longest wait for a connection from the pool, in ms (default 10 s). */
+  /**
+   * Longest wait for a connection from the pool, in ms (default 10 s). On SQLite, where a unit's
+   * reads run in a read transaction of their own (so that they never see uncommitted writes),
+   * also the longest wait of a read for the client's open transaction to end: a longer wait fails
+   * the read with a `DatabaseError` of kind `timeout`, which `run({ retry })` retries.
+   */
   readonly maxWait?: number;
   /** Isolation level of the commit transaction (the database default when unset). */
   readonly isolationLevel?: 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';

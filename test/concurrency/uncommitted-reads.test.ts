@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
+import { DatabaseError, createUnits, isRetryableError } from 'prisma-uow';
+import { bank } from '../../examples/bank/models.js';
 import { contract, seedBank, type Target, type TestUnits } from '../contract/harness.js';
 
 type Unit = Parameters<Parameters<TestUnits['run']>[0]>[0];
@@ -115,4 +117,34 @@ contract(
     });
   },
   { backends: ['sqlite', 'postgresql', 'mariadb'], strategies: ['bulk'] },
+);
+
+contract(
+  'reads see committed rows only (SQLite: waiting for the transaction lock)',
+  (t) => {
+    it('a read that waits for an open transaction longer than transaction.maxWait fails with a retryable DatabaseError naming the read; nothing is written', async () => {
+      const ids = await seedBank(t);
+      const impatient = createUnits({ prisma: t.db.prisma, schema: t.db.schema, ...bank, transaction: { maxWait: 300 } }) as unknown as TestUnits;
+      const writer = await holdUncommitted(t, async (uow) => {
+        const account = await uow.account.get(ids.aliceAccount);
+        account.balance = account.balance.plus(1_000);
+      });
+      const started = Date.now();
+      const error = await impatient.run((reader) => reader.account.get(ids.aliceAccount)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const waited = Date.now() - started;
+      await writer.release();
+      expect(error).toBeInstanceOf(DatabaseError);
+      expect(error).toMatchObject({ kind: 'timeout', model: 'Account' });
+      expect((error as Error).message).toMatch(/^Reading Account \(get Account#\d+\) failed .*Nothing was written; the read can be retried\.$/s);
+      expect(isRetryableError(error)).toBe(true);
+      expect(waited).toBeGreaterThanOrEqual(250);
+      // Once the writer has ended, the same read goes through and sees the committed row.
+      expect((await impatient.run((reader) => reader.account.get(ids.aliceAccount))).balance.toString()).toBe('100');
+      expect((await t.rows('Account')).map((a) => String(a.balance))).toEqual(['100', '50']);
+    });
+  },
+  { backends: ['sqlite'], strategies: ['bulk'] },
 );
