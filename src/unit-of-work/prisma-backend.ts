@@ -12,7 +12,7 @@ import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
 import { commitInOneStatement, OneStatementRefused, writeInOneStatement } from './one-statement.js';
-import { DEFAULT_TRANSACTION_OPTIONS, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
+import { inReadTransaction, inTransaction, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
 import { strategyFor } from '../flush/strategies/index.js';
 
 export { DEFAULT_TRANSACTION_OPTIONS, type PrismaClientLike, type TransactionOptions } from './prisma-transaction.js';
@@ -95,20 +95,13 @@ export class PrismaBackend implements UnitBackend {
 
   /**
    * Runs `read` on the client the unit reads with: the open transaction of an interactive unit,
-   * or the Prisma client. On SQLite, outside an open transaction, `read` runs in a read
-   * transaction of its own: Prisma's better-sqlite3 adapter runs every query of a client on ONE
-   * connection and its lock serializes transactions only, so a read sent outside a transaction
-   * while another transaction of the client is open (another unit's commit, an interactive unit,
-   * the caller's own `$transaction`) would see that transaction's writes before they commit. A
-   * transaction waits for that lock until the open one has ended: the read sees committed rows.
-   * (An array `$transaction([read])` of one query runs without a transaction, hence a callback.)
+   * or the Prisma client; on SQLite, outside an open transaction, in a read transaction of its
+   * own, so that it never sees another transaction's uncommitted writes (see `inReadTransaction`).
    */
   private reading<T>(read: (client: TransactionClient) => Promise<T>): Promise<T> {
     if (this.open) return read(this.open.tx);
-    if (this.schema.provider !== 'sqlite') return read(this.prisma as unknown as TransactionClient);
-    const { maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, timeout = DEFAULT_TRANSACTION_OPTIONS.timeout } = this.transaction;
-    const transaction = this.prisma.$transaction.bind(this.prisma) as unknown as (fn: (tx: TransactionClient) => Promise<T>, options: object) => Promise<T>;
-    return transaction(read, { maxWait, timeout });
+    if (this.schema.provider === 'sqlite') return inReadTransaction(this.prisma, this.transaction, read);
+    return read(this.prisma as unknown as TransactionClient);
   }
 
   get identified(): boolean {

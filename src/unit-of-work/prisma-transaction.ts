@@ -125,6 +125,25 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /**
+ * SQLite: runs `read` in a read transaction of its own (an interactive `prisma.$transaction`, after
+ * the event loop's due callbacks, like every SQLite transaction of a unit). Prisma's better-sqlite3
+ * adapter runs every query of a client on ONE connection and its lock serializes transactions
+ * only, so a read sent outside a transaction while another transaction of the client is open
+ * (another unit's commit, an interactive unit, the caller's own `$transaction`) would see that
+ * transaction's writes before they commit. A transaction waits for that lock until the open one
+ * has ended (at most `maxWait`): the read sees committed rows only. An array
+ * `$transaction([read])` of one query would run without a transaction, hence the callback.
+ *
+ * @internal
+ */
+export async function inReadTransaction<T>(prisma: PrismaClientLike, options: TransactionOptions, read: (tx: TransactionClient) => Promise<T>): Promise<T> {
+  const { maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, timeout = DEFAULT_TRANSACTION_OPTIONS.timeout } = options;
+  const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
+  await yieldToEventLoop();
+  return transaction(read, { maxWait, timeout });
+}
+
+/**
  * Runs `body` in one interactive `prisma.$transaction` with the unit's transaction options and a
  * {@link TransactionSession}, and turns failures into prisma-uow errors: a `DatabaseError`
  * (nothing was written), or, when `COMMIT` itself failed, whatever the database says happened
