@@ -53,6 +53,11 @@ export const DEFAULT_TRANSACTION_OPTIONS = { timeout: 60_000, maxWait: 10_000 } 
 /** How the backend calls `$transaction` (an interactive transaction). */
 type InteractiveTransaction = <T>(fn: (tx: TransactionClient) => Promise<T>, options: object) => Promise<T>;
 
+/** The client's `$transaction`, called with a function (an interactive transaction). */
+function interactive(prisma: PrismaClientLike): InteractiveTransaction {
+  return prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
+}
+
 /** A raw query on the client outside any transaction (a connection of its own from the pool). @internal */
 export function query<T = Record<string, unknown>[]>(prisma: PrismaClientLike, statement: Sql): Promise<T> {
   return (prisma as unknown as TransactionClient).$queryRaw<T>(statement);
@@ -138,9 +143,8 @@ function yieldToEventLoop(): Promise<void> {
  */
 export async function inReadTransaction<T>(prisma: PrismaClientLike, options: TransactionOptions, read: (tx: TransactionClient) => Promise<T>): Promise<T> {
   const { maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, timeout = DEFAULT_TRANSACTION_OPTIONS.timeout } = options;
-  const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
   await yieldToEventLoop();
-  return transaction(read, { maxWait, timeout });
+  return interactive(prisma)(read, { maxWait, timeout });
 }
 
 /**
@@ -161,7 +165,7 @@ export async function inTransaction<T>(
   startedMs?: number,
 ): Promise<T> {
   const { timeout = DEFAULT_TRANSACTION_OPTIONS.timeout, maxWait = DEFAULT_TRANSACTION_OPTIONS.maxWait, isolationLevel } = options;
-  const transaction = prisma.$transaction.bind(prisma) as unknown as InteractiveTransaction;
+  const transaction = interactive(prisma);
   let session: TransactionSession | undefined;
   let finished: { value: T } | undefined;
   let failed: { error: unknown } | undefined;

@@ -84,7 +84,7 @@ export function verbOf(sql: string): string {
  * `statements` without the transactions that only read and committed (`BEGIN`, `SELECT`s,
  * `COMMIT`): on SQLite a unit's reads run in read transactions of their own, which write nothing.
  */
-export function withoutReadTransactions(statements: readonly string[]): string[] {
+function withoutReadTransactions(statements: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < statements.length; i++) {
     if (verbOf(statements[i]!) === 'BEGIN') {
