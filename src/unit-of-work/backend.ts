@@ -41,6 +41,12 @@ export interface UnitBackend {
    */
   lockRows?(model: ModelMetadata, keys: readonly Row[]): Promise<Row[]>;
   /**
+   * {@link lockRows} and, in the same statement, the rows of `relations` as
+   * {@link findManyJoined} reads them (read, not locked). Backends that cannot leave it out; the
+   * unit then locks with {@link lockRows} and reads the related rows with {@link findMany}.
+   */
+  lockRowsJoined?(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[]): Promise<{ rows: Row[]; related: Row[][] }>;
+  /**
    * For previews: the statements a commit of `plan` sends when the backend commits it otherwise
    * than step by step through {@link strategy} (PostgreSQL `oneStatement`); `undefined` otherwise.
    */

@@ -23,13 +23,10 @@ import { keysQuery } from './read-keys.js';
  */
 
 /** The relations `preload` names, checked: to-one relations whose foreign key is on the model. */
-export function preloadRelations(info: ModelInfo, preload: unknown, lock: boolean): RelationMetadata[] {
+export function preloadRelations(info: ModelInfo, preload: unknown): RelationMetadata[] {
   if (preload === undefined) return [];
   if (!Array.isArray(preload)) {
     throw new UsageError('INVALID_ARGUMENT', `${info.name}: preload takes an array of relation names, got ${typeof preload}.`, { model: info.name });
-  }
-  if (preload.length > 0 && lock) {
-    throw new UsageError('INVALID_ARGUMENT', `${info.name}: preload cannot be combined with lock; lock the related rows with a getMany of their own.`, { model: info.name });
   }
   const out: RelationMetadata[] = [];
   for (const name of preload) {

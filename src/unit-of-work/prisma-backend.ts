@@ -62,10 +62,14 @@ export class PrismaBackend implements UnitBackend {
     private readonly oneStatement = false,
   ) {
     if (open && (schema.provider === 'postgresql' || schema.provider === 'mysql')) this.lockRows = (model, keys) => this.lockedRead(model, keys, open);
+    if (open && schema.provider === 'postgresql') this.lockRowsJoined = (model, keys, relations) => this.lockedJoinedRead(model, keys, relations, open);
     if (canJoinRead(schema)) this.findManyJoined = (model, keys, relations, what) => this.joinedRead(model, keys, relations, what);
   }
 
   lockRows?: (model: ModelMetadata, keys: readonly Row[]) => Promise<Row[]>;
+
+  /** PostgreSQL: the locked rows and their related rows in one statement (see `joined-read.ts`). */
+  lockRowsJoined?: (model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[]) => Promise<{ rows: Row[]; related: Row[][] }>;
 
   /** PostgreSQL and SQLite (see `joined-read.ts`); MariaDB reads the related rows in a statement of their own. */
   findManyJoined?: (model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], what: string) => Promise<{ rows: Row[]; related: Row[][] }>;
@@ -205,6 +209,25 @@ export class PrismaBackend implements UnitBackend {
     const raw = await tx.$queryRaw<Row[]>(postgresLockedRead(model, check.rows.map((r) => r.key), session.statement(false), 'FOR SHARE', fields));
     session.learn(raw[0]);
     return raw.map((row) => rowFromLockedRead(model, row, fields));
+  }
+
+  /** One statement: locks the rows with these keys in key order, and reads them with their related rows. */
+  private async lockedJoinedRead(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], { tx, session }: OpenTransaction): Promise<{ rows: Row[]; related: Row[][] }> {
+    const rows: Row[] = [];
+    const related: Row[][] = relations.map(() => []);
+    if (keys.length === 0) return { rows, related };
+    try {
+      const found = await tx.$queryRaw<Row[]>(joinedRead(this.schema, model, keys, relations, session.statement(false)));
+      session.learn(found[0]);
+      for (const one of found) {
+        const split = splitJoinedRow(this.schema, model, relations, one);
+        rows.push(split.row);
+        split.related.forEach((row, i) => row && related[i]!.push(row));
+      }
+      return { rows, related };
+    } catch (error) {
+      throw readError(error, model, `locking read of ${keys.length} row${keys.length === 1 ? '' : 's'} with ${relations.map((r) => r.name).join(', ')}`);
+    }
   }
 
   /** One statement: reads the rows with these keys and locks them, in key order. */

@@ -44,12 +44,17 @@ export interface LoadOptions<R extends string = string> extends ReadOptions {
    * To-one relations whose rows are read into the unit with the objects (`['owner']`): in the
    * same statement on PostgreSQL and SQLite (one `LEFT JOIN` each), in one more read per
    * relation on MariaDB and for objects the unit already tracked. A later `get` of those rows
-   * is answered from the unit, without a statement. Not with `lock`.
+   * is answered from the unit, without a statement. With `lock` the objects' rows are locked
+   * and the related rows read, not locked: in one statement on PostgreSQL
+   * (`FOR NO KEY UPDATE OF` the model's table), the locking read and one read per relation on
+   * MariaDB and in the in-memory store.
    *
    * @example
    * ```ts
    * const [from, to] = await uow.account.getMany([1, 2], { preload: ['owner'] }); // one SELECT
    * const owner = await uow.user.get(from.ownerId);                                // none
+   * // interactive unit: both accounts locked, their owners read, in one SELECT on PostgreSQL
+   * const locked = await uow.account.getMany([1, 2], { lock: 'update', preload: ['owner'] });
    * ```
    */
   readonly preload?: readonly R[];
@@ -218,7 +223,7 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
    */
   private async load(info: ModelInfo, keys: readonly unknown[], options: LoadOptions, action: string): Promise<object[]> {
     this.assertOpen(action);
-    const preload = preloadRelations(info, options.preload, options.lock !== undefined);
+    const preload = preloadRelations(info, options.preload);
     const wheres = keys.map((key) => keyToWhere(info.meta, key, info.provider));
     const identities = wheres.map((where) => identityOf(info.meta, where)!);
     const wanted = new Map<string, Row>();
@@ -229,7 +234,9 @@ export class UnitOfWorkCore implements EntityHost, RepositoryHost {
     let rows: Row[] = [];
     let related: Row[][] = [];
     const joined = preload.length > 0 ? this.parts.backend.findManyJoined : undefined;
-    if (options.lock) rows = await this.locker(info)(info.meta, [...wanted.values()]);
+    const lockJoined = preload.length > 0 ? this.parts.backend.lockRowsJoined : undefined;
+    if (options.lock && lockJoined) ({ rows, related } = await lockJoined.call(this.parts.backend, info.meta, [...wanted.values()], preload));
+    else if (options.lock) rows = await this.locker(info)(info.meta, [...wanted.values()]);
     else if (wanted.size > 0 && joined) ({ rows, related } = await joined.call(this.parts.backend, info.meta, [...wanted.values()], preload, readName(info, keys, action)));
     else if (wanted.size > 0) rows = await this.parts.backend.findMany(info.meta, keysQuery(info, [...wanted.values()]), readName(info, keys, action));
     this.assertOpen(action);

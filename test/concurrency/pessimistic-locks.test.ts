@@ -73,6 +73,42 @@ contract(
       );
       expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['100', '51']);
     });
+
+    it('getMany with lock and preload locks the rows and reads their related rows (ONE statement on PostgreSQL); a later get of those sends nothing', async () => {
+      const ids = await seedBank(t);
+      const selects = () => t.statements().filter((sql) => /^\s*SELECT/i.test(sql) && !/set_config/.test(sql.split('FROM')[0] ?? ''));
+      await t.units.run(
+        async (uow) => {
+          t.clear();
+          const accounts = await uow.account.getMany([ids.bobAccount, ids.aliceAccount], { lock: 'update', preload: ['owner'] });
+          expect(accounts.map((a) => a.id)).toEqual([ids.bobAccount, ids.aliceAccount]);
+          expect(selects()).toHaveLength(t.backend === 'postgresql' ? 1 : 2);
+          expect(selects()[0]).toMatch(/FOR (NO KEY )?UPDATE/);
+          t.clear();
+          expect((await uow.user.getMany([accounts[0]!.ownerId, accounts[1]!.ownerId])).map((u) => u.name)).toEqual(['Bob', 'Alice']);
+          expect(selects()).toEqual([]);
+          accounts[1]!.balance = accounts[1]!.balance.plus(1);
+        },
+        { interactive: true },
+      );
+      expect((await t.rows('Account')).map((a) => String(a['balance']))).toEqual(['101', '50']);
+    });
+
+    it('two units locking the same row with getMany(keys, { lock, preload }) run one after the other: no conflict', async () => {
+      const ids = await seedBank(t);
+      const deposit = (amount: number) =>
+        t.units.run(
+          async (uow) => {
+            const [account] = await uow.account.getMany([ids.aliceAccount], { lock: 'update', preload: ['owner'] });
+            await sleep(60); // both units have asked for the lock before either commits
+            account!.balance = account!.balance.plus(amount);
+          },
+          { interactive: true },
+        );
+      await Promise.all([deposit(1), deposit(2)]);
+      expect((await t.rows('Account'))[0]).toMatchObject({ version: 2 });
+      expect(String((await t.rows('Account'))[0]!['balance'])).toBe('103');
+    });
   },
   { strategies: ['bulk'], backends: ['postgresql', 'mariadb'] },
 );

@@ -95,9 +95,6 @@ contract('preload', (t) => {
       expect((unknown as Error).message).toBe("Account has no relation 'nope' to preload; preload names to-one relations whose foreign key is on Account: owner.");
       const notArray = await uow.account.get(ids.aliceAccount, { preload: 'owner' as never }).catch((e: unknown) => e);
       expect((notArray as Error).message).toBe('Account: preload takes an array of relation names, got string.');
-      const withLock = await uow.account.get(ids.aliceAccount, { preload: ['owner'], lock: 'update' }).catch((e: unknown) => e);
-      expect(withLock).toBeInstanceOf(UsageError);
-      expect((withLock as Error).message).toContain('preload cannot be combined with lock');
       const none = await uow.user.get(ids.alice, { preload: ['owner' as never] }).catch((e: unknown) => e);
       expect((none as Error).message).toContain('User has no relation');
       expect(reads()).toEqual([]);

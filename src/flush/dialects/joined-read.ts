@@ -4,6 +4,7 @@ import { chunk, fieldOf, quote, tableName } from './dialect.js';
 import { boundRows, keyColumns } from './postgres.js';
 import { rowFromLockedRead, selectedColumn } from './postgres-read.js';
 import { postgresScalar, ROW_FORM_LIMIT } from './postgres-row.js';
+import { identityColumns, sessionGate, type StatementSession } from './postgres-session.js';
 import { SQLITE_MAX_PARAMETERS } from './sqlite.js';
 
 /**
@@ -16,6 +17,10 @@ import { SQLITE_MAX_PARAMETERS } from './sqlite.js';
  * FROM "Account" AS t LEFT JOIN "User" AS r0 ON r0."id" = t."ownerId"
  * WHERE (t."id") IN (($1::int4), ($2::int4))
  * ```
+ *
+ * With a session (PostgreSQL, interactive units: `getMany(keys, { lock: 'update', preload })`)
+ * the model's rows are also locked, in key order (`ORDER BY key FOR NO KEY UPDATE OF t`); the
+ * related rows are read, not locked.
  *
  * PostgreSQL and SQLite; {@link splitJoinedRow} turns each result row into what Prisma's
  * `findMany` returns for the row and for each related row (or `undefined` when the foreign key
@@ -80,7 +85,7 @@ export function joinedReadBatches(schema: SchemaMetadata, model: ModelMetadata, 
 }
 
 /** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
-export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[]): Sql {
+export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], lock?: StatementSession): Sql {
   const list = columns(schema.provider, 't', model.fields, false);
   const joins: string[] = [];
   relations.forEach((relation, i) => {
@@ -90,7 +95,12 @@ export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: r
     const on = relation.fields.map((name, j) => `${alias}.${quote(fieldOf(target, relation.references[j]!).column)} = t.${quote(fieldOf(model, name).column)}`);
     joins.push(` LEFT JOIN ${tableName(target)} AS ${alias} ON ${on.join(' AND ')}`);
   });
-  return sql`SELECT ${raw(list.join(', '))} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
+  const read = sql`SELECT ${raw(list.join(', '))}${lock?.identify ? sql`, ${identityColumns()}` : raw('')} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
+  if (!lock) return read;
+  // PostgreSQL, an interactive unit's `getMany(keys, { lock, preload })`: the model's rows locked
+  // in key order (as `postgresLockedRead` locks them), the related rows read, not locked.
+  const order = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
+  return sql`${read} AND ${sessionGate(lock)} ORDER BY ${raw(order)} FOR NO KEY UPDATE OF t`;
 }
 
 function pick(model: ModelMetadata, row: Row, alias?: string): Row {
