@@ -30,6 +30,29 @@ describe('interactive and retried units on the in-memory store', () => {
     expect(store.rows('Account')[0]!.balance.toNumber()).toBe(90);
   });
 
+  it('get with lock and preload locks the row and reads its owner: the locking read, then one read of the owner; a get of the owner then sends nothing', async () => {
+    const log: string[] = [];
+    const { units, store } = createMemoryUnits({
+      schema,
+      ...bankSetup,
+      fixtures: { User: [{ id: 1, name: 'Alice' }], Account: [{ id: 1, ownerId: 1, balance: 100 }] },
+      onStatement: (statement) => void log.push(statement),
+    });
+    await units.run(
+      async (uow) => {
+        log.length = 0;
+        const account = await uow.account.get(1, { lock: 'update', preload: ['owner'] });
+        expect(log.filter((s) => s.startsWith('SELECT'))).toEqual(['SELECT Account', 'SELECT User']);
+        log.length = 0;
+        expect((await uow.user.get(account.ownerId)).name).toBe('Alice');
+        expect(log).toEqual([]);
+        account.withdraw(money(10));
+      },
+      { interactive: true },
+    );
+    expect(store.rows('Account')[0]!.balance.toNumber()).toBe(90);
+  });
+
   it('a commit racing an interactive unit waits for it, conflicts, and succeeds when retried', async () => {
     const { units, store } = bank();
     let attempts = 0;
