@@ -76,13 +76,14 @@ export function uowSystem(mode: UowMode): TransferSystem {
 }
 
 /**
- * PostgreSQL: locks both accounts in key order (one locking `find`), so the unit never conflicts
- * on them. SQLite has no row locks and needs none: an interactive unit holds the adapter's only
- * connection, in a transaction, from its first read to its commit.
+ * PostgreSQL: locks both accounts in key order and reads their owners, in one statement
+ * (`getMany` with `lock` and `preload`), so the unit never conflicts on them and the transfer's
+ * own read is answered from the unit. SQLite has no row locks and needs none: an interactive
+ * unit holds the adapter's only connection, in a transaction, from its first read to its commit.
  */
 async function lockAccounts(uow: BankUnit, { fromId, toId }: TransferRequest, provider: Provider): Promise<void> {
   if (provider !== 'postgresql') return;
-  await uow.account.find({ where: { id: { in: [fromId, toId] } }, orderBy: { id: 'asc' } }, { lock: 'update' });
+  await uow.account.getMany([fromId, toId], { lock: 'update', preload: ['owner'] });
 }
 
 /** The prisma-uow modes measured. */
@@ -97,7 +98,7 @@ export const UOW_SYSTEMS: readonly TransferSystem[] = [
   uowSystem({ id: 'uow-plain', label: 'prisma-uow run(transfer, { retry }), no deltas (balance checked)', databases: ['postgresql', 'sqlite'], deltas: false }),
   uowSystem({
     id: 'uow-interactive',
-    label: 'prisma-uow { interactive: true } (+ locking find on PostgreSQL), declared deltas',
+    label: 'prisma-uow { interactive: true } (+ locking getMany with preload on PostgreSQL), declared deltas',
     databases: ['postgresql', 'sqlite'],
     options: { interactive: true },
     before: lockAccounts,
