@@ -7,7 +7,7 @@ import { failedReadChecks, readCheckQuery, type ReadCheck } from '../flush/read-
 import type { TransactionSession } from '../flush/session.js';
 import type { FlushStrategy, ModelDelegate, TransactionClient } from '../flush/strategy.js';
 import type { ModelMetadata, RelationMetadata, SchemaMetadata } from '../metadata/types.js';
-import { canJoinRead, joinedRead, joinedReadBatches, splitJoinedRow } from '../flush/dialects/joined-read.js';
+import { canJoinRead, joinedRead, joinedReadBatches, splitJoinedRows } from '../flush/dialects/joined-read.js';
 import type { Row } from '../tracking/entity.js';
 import type { UnitBackend } from './backend.js';
 import { oneStatementCommit } from '../flush/dialects/postgres-one-statement.js';
@@ -77,21 +77,14 @@ export class PrismaBackend implements UnitBackend {
   private async joinedRead(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], what: string): Promise<{ rows: Row[]; related: Row[][] }> {
     try {
       if (this.open) await this.open.session.prepare(this.open.tx, false);
-      const rows: Row[] = [];
-      const related: Row[][] = relations.map(() => []);
       const found = await this.reading(async (client) => {
-        const batches: Row[][] = [];
-        for (const batch of joinedReadBatches(this.schema, model, keys)) batches.push(await client.$queryRaw<Row[]>(joinedRead(this.schema, model, batch, relations)));
-        return batches;
-      });
-      for (const batch of found) {
-        for (const one of batch) {
-          const split = splitJoinedRow(this.schema, model, relations, one);
-          rows.push(split.row);
-          split.related.forEach((row, i) => row && related[i]!.push(row));
+        const rows: Row[] = [];
+        for (const batch of joinedReadBatches(this.schema, model, keys)) {
+          for (const row of await client.$queryRaw<Row[]>(joinedRead(this.schema, model, batch, relations))) rows.push(row);
         }
-      }
-      return { rows, related };
+        return rows;
+      });
+      return splitJoinedRows(this.schema, model, relations, found);
     } catch (error) {
       throw readError(error, model, what);
     }
@@ -213,18 +206,11 @@ export class PrismaBackend implements UnitBackend {
 
   /** One statement: locks the rows with these keys in key order, and reads them with their related rows. */
   private async lockedJoinedRead(model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], { tx, session }: OpenTransaction): Promise<{ rows: Row[]; related: Row[][] }> {
-    const rows: Row[] = [];
-    const related: Row[][] = relations.map(() => []);
-    if (keys.length === 0) return { rows, related };
+    if (keys.length === 0) return splitJoinedRows(this.schema, model, relations, []);
     try {
       const found = await tx.$queryRaw<Row[]>(joinedRead(this.schema, model, keys, relations, session.statement(false)));
       session.learn(found[0]);
-      for (const one of found) {
-        const split = splitJoinedRow(this.schema, model, relations, one);
-        rows.push(split.row);
-        split.related.forEach((row, i) => row && related[i]!.push(row));
-      }
-      return { rows, related };
+      return splitJoinedRows(this.schema, model, relations, found);
     } catch (error) {
       throw readError(error, model, `locking read of ${keys.length} row${keys.length === 1 ? '' : 's'} with ${relations.map((r) => r.name).join(', ')}`);
     }

@@ -109,6 +109,18 @@ function pick(model: ModelMetadata, row: Row, alias?: string): Row {
   return rowFromLockedRead(model, own);
 }
 
+/** The rows of {@link joinedRead}: the model's rows, and per relation the related rows found (repeats possible). */
+export function splitJoinedRows(schema: SchemaMetadata, model: ModelMetadata, relations: readonly RelationMetadata[], found: readonly Row[]): { rows: Row[]; related: Row[][] } {
+  const rows: Row[] = [];
+  const related: Row[][] = relations.map(() => []);
+  for (const one of found) {
+    const split = splitJoinedRow(schema, model, relations, one);
+    rows.push(split.row);
+    split.related.forEach((row, i) => row && related[i]!.push(row));
+  }
+  return { rows, related };
+}
+
 /** One row of {@link joinedRead}: the model's row, and per relation the related row or `undefined`. */
 export function splitJoinedRow(schema: SchemaMetadata, model: ModelMetadata, relations: readonly RelationMetadata[], row: Row): { row: Row; related: (Row | undefined)[] } {
   return {
