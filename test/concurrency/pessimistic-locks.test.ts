@@ -14,6 +14,11 @@ function deposit(t: Target, id: number, amount: number, lock: boolean) {
   );
 }
 
+/** The SELECTs sent since the last `clear()`, without the session preludes (`SELECT set_config(...)`). */
+function selectsOf(t: Target): string[] {
+  return t.statements().filter((sql) => /^\s*SELECT/i.test(sql) && !/set_config/.test(sql.split('FROM')[0] ?? ''));
+}
+
 contract(
   'pessimistic reads',
   (t) => {
@@ -49,7 +54,7 @@ contract(
 
     it('a locking find by primary key locks and reads the rows in ONE statement; other finds read first, then lock', async () => {
       const ids = await seedBank(t);
-      const selects = () => t.statements().filter((sql) => /^\s*SELECT/i.test(sql) && !/set_config/.test(sql.split('FROM')[0] ?? ''));
+      const selects = () => selectsOf(t);
       await t.units.run(
         async (uow) => {
           t.clear();
@@ -76,7 +81,7 @@ contract(
 
     it('getMany with lock and preload locks the rows and reads their related rows (ONE statement on PostgreSQL); a later get of those sends nothing', async () => {
       const ids = await seedBank(t);
-      const selects = () => t.statements().filter((sql) => /^\s*SELECT/i.test(sql) && !/set_config/.test(sql.split('FROM')[0] ?? ''));
+      const selects = () => selectsOf(t);
       await t.units.run(
         async (uow) => {
           t.clear();
