@@ -55,8 +55,13 @@ function columns(provider: string, alias: string, fields: readonly FieldMetadata
   });
 }
 
+/** The main table's key columns, `t."id"` (`t."a", t."b"` for a compound key). */
+function keyColumnList(model: ModelMetadata): string {
+  return model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
+}
+
 function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[]): Sql {
-  const target = raw(`(${model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ')})`);
+  const target = raw(`(${keyColumnList(model)})`);
   if (schema.provider === 'postgresql' && keys.length > ROW_FORM_LIMIT) {
     return sql`${target} IN ${boundRows(keyColumns(model, keys.map((key) => ({ key }))))}`;
   }
@@ -85,7 +90,7 @@ export function joinedReadBatches(schema: SchemaMetadata, model: ModelMetadata, 
 }
 
 /** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
-export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], lock?: StatementSession): Sql {
+export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], locking?: StatementSession): Sql {
   const list = columns(schema.provider, 't', model.fields, false);
   const joins: string[] = [];
   relations.forEach((relation, i) => {
@@ -95,12 +100,11 @@ export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: r
     const on = relation.fields.map((name, j) => `${alias}.${quote(fieldOf(target, relation.references[j]!).column)} = t.${quote(fieldOf(model, name).column)}`);
     joins.push(` LEFT JOIN ${tableName(target)} AS ${alias} ON ${on.join(' AND ')}`);
   });
-  const read = sql`SELECT ${raw(list.join(', '))}${lock?.identify ? sql`, ${identityColumns()}` : raw('')} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
-  if (!lock) return read;
+  const read = sql`SELECT ${raw(list.join(', '))}${locking?.identify ? sql`, ${identityColumns()}` : raw('')} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
+  if (!locking) return read;
   // PostgreSQL, an interactive unit's `getMany(keys, { lock, preload })`: the model's rows locked
   // in key order (as `postgresLockedRead` locks them), the related rows read, not locked.
-  const order = model.primaryKey.map((name) => `t.${quote(fieldOf(model, name).column)}`).join(', ');
-  return sql`${read} AND ${sessionGate(lock)} ORDER BY ${raw(order)} FOR NO KEY UPDATE OF t`;
+  return sql`${read} AND ${sessionGate(locking)} ORDER BY ${raw(keyColumnList(model))} FOR NO KEY UPDATE OF t`;
 }
 
 function pick(model: ModelMetadata, row: Row, alias?: string): Row {
