@@ -211,7 +211,17 @@ export async function executePlan(
   options: { schema: SchemaMetadata; strategy: FlushStrategy; tx: TransactionClient; session?: TransactionSession | undefined },
 ): Promise<ExecutionResult> {
   const { schema, strategy, tx, session } = options;
-  const context = (model: ModelMetadata): StepContext => ({ schema, model, tx, delegate: tx[model.delegate] as ModelDelegate, session });
+  // The model's delegate is looked up only by strategies that call it (the SQL of `bulk` needs
+  // none): on a transaction client, Prisma builds a delegate on first access, at every commit.
+  const context = (model: ModelMetadata): StepContext => ({
+    schema,
+    model,
+    tx,
+    get delegate() {
+      return tx[model.delegate] as ModelDelegate;
+    },
+    session,
+  });
   const read = transactionReader(tx, schema.provider);
   // MariaDB + Prisma Client writes: text originals are compared exactly first (see `changedSinceLoaded`).
   const exactText = schema.provider === 'mysql' && strategy.name !== 'bulk';

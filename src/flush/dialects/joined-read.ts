@@ -6,6 +6,7 @@ import { rowFromLockedRead, selectedColumn } from './postgres-read.js';
 import { postgresScalar, ROW_FORM_LIMIT } from './postgres-row.js';
 import { identityColumns, sessionGate, type StatementSession } from './postgres-session.js';
 import { SQLITE_MAX_PARAMETERS } from './sqlite.js';
+import { StatementBuilder } from './statement-builder.js';
 
 /**
  * The rows with some primary keys AND the rows they reference through to-one relations, in ONE
@@ -69,11 +70,6 @@ function keyFilter(schema: SchemaMetadata, model: ModelMetadata, keys: readonly 
     const field = fieldOf(model, name);
     return schema.provider === 'postgresql' ? postgresScalar(field, model, key[name]) : key[name];
   };
-  if (schema.provider === 'sqlite' && model.primaryKey.length === 1) {
-    // `t."id" IN (?, ?)`: SQLite prepares it in half the time of `(t."id") IN (VALUES (?), (?))`.
-    const name = model.primaryKey[0]!;
-    return sql`t.${raw(quote(fieldOf(model, name).column))} IN (${join(keys.map((key) => key[name]), ', ')})`;
-  }
   const tuples = keys.map((key) => sql`(${join(model.primaryKey.map((name) => value(name, key)), ', ')})`);
   // SQLite reads `(a, b) IN (VALUES (?, ?), ...)`; PostgreSQL `(a, b) IN ((...), ...)`.
   return schema.provider === 'sqlite' ? sql`${target} IN (VALUES ${join(tuples, ', ')})` : sql`${target} IN (${join(tuples, ', ')})`;
@@ -89,8 +85,23 @@ export function joinedReadBatches(schema: SchemaMetadata, model: ModelMetadata, 
   return chunk(keys, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / model.primaryKey.length)));
 }
 
-/** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
-export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], locking?: StatementSession): Sql {
+/** The select list and the `FROM` clause of a joined read. */
+interface Head {
+  /** `t."id" AS "id", ..., r0."id" AS "r0$0", ...` */
+  readonly columns: string;
+  /** ` FROM "Account" AS t LEFT JOIN "User" AS r0 ON ...` */
+  readonly from: string;
+}
+
+/** The same text for every read of a model with the same relations: built once per model, provider and relations. */
+const heads = new WeakMap<ModelMetadata, Map<string, Head>>();
+
+function head(schema: SchemaMetadata, model: ModelMetadata, relations: readonly RelationMetadata[]): Head {
+  let byRelations = heads.get(model);
+  if (!byRelations) heads.set(model, (byRelations = new Map()));
+  const key = `${schema.provider}:${relations.map((r) => `${r.name}>${r.target}`).join(',')}`;
+  const known = byRelations.get(key);
+  if (known !== undefined) return known;
   const list = columns(schema.provider, 't', model.fields, false);
   const joins: string[] = [];
   relations.forEach((relation, i) => {
@@ -100,7 +111,21 @@ export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: r
     const on = relation.fields.map((name, j) => `${alias}.${quote(fieldOf(target, relation.references[j]!).column)} = t.${quote(fieldOf(model, name).column)}`);
     joins.push(` LEFT JOIN ${tableName(target)} AS ${alias} ON ${on.join(' AND ')}`);
   });
-  const read = sql`SELECT ${raw(list.join(', '))}${locking?.identify ? sql`, ${identityColumns()}` : raw('')} FROM ${raw(tableName(model))} AS t${raw(joins.join(''))} WHERE ${keyFilter(schema, model, keys)}`;
+  const text = { columns: list.join(', '), from: ` FROM ${tableName(model)} AS t${joins.join('')}` };
+  byRelations.set(key, text);
+  return text;
+}
+
+/** The statement: `model`'s rows with these primary keys, each joined to its related rows. */
+export function joinedRead(schema: SchemaMetadata, model: ModelMetadata, keys: readonly Row[], relations: readonly RelationMetadata[], locking?: StatementSession): Sql {
+  const { columns: list, from } = head(schema, model, relations);
+  if (!locking && schema.provider === 'sqlite' && model.primaryKey.length === 1) {
+    // `t."id" IN (?, ?)`: SQLite prepares it in half the time of `(t."id") IN (VALUES (?), (?))`.
+    const name = model.primaryKey[0]!;
+    const b = new StatementBuilder(`SELECT ${list}${from} WHERE t.${quote(fieldOf(model, name).column)} IN (`);
+    return b.list(keys.map((key) => key[name])).text(')').build();
+  }
+  const read = sql`SELECT ${raw(list)}${locking?.identify ? sql`, ${identityColumns()}` : raw('')}${raw(from)} WHERE ${keyFilter(schema, model, keys)}`;
   if (!locking) return read;
   // PostgreSQL, an interactive unit's `getMany(keys, { lock, preload })`: the model's rows locked
   // in key order (as `postgresLockedRead` locks them), the related rows read, not locked.

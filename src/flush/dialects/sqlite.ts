@@ -1,9 +1,10 @@
-import { join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import type { Sql } from '@prisma/client/runtime/client';
 import type { FieldMetadata, ModelMetadata } from '../../metadata/types.js';
 import type { PreparedInsert } from '../insert-rows.js';
 import type { DeleteStep, UpdateStep } from '../plan.js';
 import { chunk, fieldOf, jsonText, quote, tableName, type SqlDialect, type WriteStatement } from './dialect.js';
 import { infinity, jsonCarries, sqliteJsonRows } from './sqlite-json.js';
+import { StatementBuilder } from './statement-builder.js';
 
 /**
  * SQLite: `UPDATE ... FROM` a derived table of the rows, joined on the primary key. The rows of
@@ -48,16 +49,16 @@ function bind(field: FieldMetadata, value: unknown): unknown {
   return value;
 }
 
-function returning(model: ModelMetadata): Sql {
+/** The primary key columns, aliased to field names: `"Account"."id" AS "id"`. */
+function returning(model: ModelMetadata): string {
   const table = tableName(model);
-  return raw(model.primaryKey.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', '));
+  return model.primaryKey.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
 }
 
 /** RETURNING of a delta UPDATE: the key and the sums stored. */
-function returningDeltas(model: ModelMetadata, deltas: readonly string[]): Sql {
+function returningDeltas(model: ModelMetadata, deltas: readonly string[]): string {
   const table = tableName(model);
-  const sums = deltas.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
-  return sql`${returning(model)}, ${raw(sums)}`;
+  return [returning(model), ...deltas.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`)].join(', ');
 }
 
 /** A delta bound (a decimal literal of the schema) bound in the column's type. */
@@ -65,20 +66,13 @@ function boundValue(field: FieldMetadata, limit: string): unknown {
   return field.kind === 'BigInt' ? BigInt(limit) : Number(limit);
 }
 
-function valuesList(rows: readonly unknown[][]): Sql {
-  return join(
-    rows.map((row) => sql`(${join(row, ', ')})`),
-    ', ',
-  );
-}
-
 /**
  * The rows of one JSON parameter as a derived table with the columns `VALUES` would have
  * (`column1`, `column2`, ...), so the statement reads the same either way.
  */
-function jsonTable(json: string, columns: number): Sql {
+function jsonTable(b: StatementBuilder, json: string, columns: number): StatementBuilder {
   const names = Array.from({ length: columns }, (_, i) => `j.value ->> ${i} AS column${i + 1}`).join(', ');
-  return sql`(SELECT ${raw(names)} FROM json_each(${json}) AS j)`;
+  return b.text(`(SELECT ${names} FROM json_each(`).value(json).text(') AS j)');
 }
 
 /** The one value every row of the step sets `name` to (Dates compared by time), if there is one. */
@@ -104,9 +98,8 @@ export const sqliteDialect: SqlDialect = {
       insert.generated.length === 0 ? '1 AS "_"' : insert.generated.map((f) => `${quote(f.column)} AS ${quote(f.name)}`).join(', ');
     const rows = insert.rows.map((r) => insert.columns.map((f) => bind(f, r[f.name])));
     const perChunk = Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / Math.max(1, insert.columns.length)));
-    return chunk(rows, perChunk).map(
-      (part) => sql`INSERT INTO ${raw(tableName(model))} (${raw(names)}) VALUES ${valuesList(part)} RETURNING ${raw(back)}`,
-    );
+    const head = `INSERT INTO ${tableName(model)} (${names}) VALUES `;
+    return chunk(rows, perChunk).map((part) => new StatementBuilder(head).rows(part).text(` RETURNING ${back}`).build());
   },
   supports(_model, fields) {
     return fields.every((f) => !f.isList);
@@ -128,21 +121,31 @@ export const sqliteDialect: SqlDialect = {
     const versionCol = version ? ++n : 0;
     const originalCols = checked.map(() => ++n);
     const deltas = new Set(step.deltas);
-    const bounds: Sql[] = [];
-    const sets: Sql[] = fields.map((f, i) => {
+    // `SET ...` (constants bound once) and the bounds of the WHERE clause: the same in every chunk.
+    const set = new StatementBuilder(`UPDATE ${table} SET `);
+    const bounds = new StatementBuilder();
+    let bound = 0;
+    fields.forEach((f, i) => {
+      if (i > 0) set.text(', ');
       const constant = constants[i];
-      if (constant) return sql`${raw(quote(f.column))} = ${bind(f, constant.value)}`;
+      if (constant) {
+        set.text(`${quote(f.column)} = `).value(bind(f, constant.value));
+        return;
+      }
       const value = `d.column${setCols[varying.indexOf(f)]}`;
-      if (!deltas.has(f.name)) return raw(`${quote(f.column)} = ${value}`);
+      if (!deltas.has(f.name)) {
+        set.text(`${quote(f.column)} = ${value}`);
+        return;
+      }
       // A delta: added to the value stored now, its bounds checked against the sum in the same statement.
       const sum = `${table}.${quote(f.column)} + ${value}`;
-      if (f.delta?.min !== undefined) bounds.push(sql` AND ${raw(sum)} >= ${boundValue(f, f.delta.min)}`);
-      if (f.delta?.max !== undefined) bounds.push(sql` AND ${raw(sum)} <= ${boundValue(f, f.delta.max)}`);
-      return raw(`${quote(f.column)} = ${sum}`);
+      set.text(`${quote(f.column)} = ${sum}`);
+      if (f.delta?.min !== undefined) (bound++, bounds.text(` AND ${sum} >= `).value(boundValue(f, f.delta.min)));
+      if (f.delta?.max !== undefined) (bound++, bounds.text(` AND ${sum} <= `).value(boundValue(f, f.delta.max)));
     });
     const checks = keys.map((k, i) => `${table}.${quote(k.column)} = d.column${keyCols[i]}`);
     if (version) {
-      sets.push(raw(`${quote(version.column)} = ${table}.${quote(version.column)} + 1`));
+      set.text(`${fields.length > 0 ? ', ' : ''}${quote(version.column)} = ${table}.${quote(version.column)} + 1`);
       checks.push(`${table}.${quote(version.column)} = d.column${versionCol}`);
     }
     checked.forEach((f, i) => {
@@ -155,36 +158,35 @@ export const sqliteDialect: SqlDialect = {
       ...(version ? [r.version] : []),
       ...checked.map((f) => bind(f, r.original[f.name])),
     ]);
-    const set = join(sets, ', ');
-    const where = bounds.length === 0 ? raw(checks.join(' AND ')) : sql`${raw(checks.join(' AND '))}${join(bounds, '')}`;
-    const back = deltas.size > 0 ? returningDeltas(model, step.deltas) : returning(model);
-    const json = manyRowsJson(columnFields, rows);
-    if (json !== undefined) {
-      return [{ kind: 'keys', sql: sql`UPDATE ${raw(table)} SET ${set} FROM ${jsonTable(json, n)} AS d WHERE ${where} RETURNING ${back}` }];
-    }
-    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - (fields.length - varying.length) - bounds.length) / n));
-    return chunk(rows, perChunk).map((part) => ({
+    const where = ` AS d WHERE ${checks.join(' AND ')}`;
+    const back = ` RETURNING ${deltas.size > 0 ? returningDeltas(model, step.deltas) : returning(model)}`;
+    const statement = (from: (b: StatementBuilder) => StatementBuilder): WriteStatement => ({
       kind: 'keys',
-      sql: sql`UPDATE ${raw(table)} SET ${set} FROM (VALUES ${valuesList(part)}) AS d WHERE ${where} RETURNING ${back}`,
-    }));
+      sql: from(new StatementBuilder().append(set).text(' FROM ')).text(where).append(bounds).text(back).build(),
+    });
+    const json = manyRowsJson(columnFields, rows);
+    if (json !== undefined) return [statement((b) => jsonTable(b, json, n))];
+    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - (fields.length - varying.length) - bound) / n));
+    return chunk(rows, perChunk).map((part) => statement((b) => b.text('(VALUES ').rows(part).text(')')));
   },
   deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {
     const table = tableName(model);
     const columns = model.primaryKey.map((name) => fieldOf(model, name));
     const version = step.check === 'version' && model.versionField ? fieldOf(model, model.versionField) : undefined;
     if (version) columns.push(version);
-    const target = `(${columns.map((c) => quote(c.column)).join(', ')})`;
+    const head = `DELETE FROM ${table} WHERE (${columns.map((c) => quote(c.column)).join(', ')}) IN (`;
+    const back = `) RETURNING ${returning(model)}`;
     const rows = step.rows.map((r) => [
       ...model.primaryKey.map((name) => bind(fieldOf(model, name), r.key[name])),
       ...(version ? [r.version] : []),
     ]);
     const json = manyRowsJson(columns, rows);
     if (json !== undefined) {
-      return [{ kind: 'keys', sql: sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (SELECT * FROM ${jsonTable(json, columns.length)}) RETURNING ${returning(model)}` }];
+      return [{ kind: 'keys', sql: jsonTable(new StatementBuilder(`${head}SELECT * FROM `), json, columns.length).text(back).build() }];
     }
     return chunk(rows, Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / columns.length))).map((part) => ({
       kind: 'keys',
-      sql: sql`DELETE FROM ${raw(table)} WHERE ${raw(target)} IN (VALUES ${valuesList(part)}) RETURNING ${returning(model)}`,
+      sql: new StatementBuilder(`${head}VALUES `).rows(part).text(back).build(),
     }));
   },
 };
