@@ -20,6 +20,19 @@ function nextBeacon(): string {
 }
 
 /**
+ * How long the time bounds a statement's gate set stay good enough for the next statements of
+ * its transaction, in ms. The gate (see `postgres-session.ts`) sets `lock_timeout` and
+ * `statement_timeout` to what is left of the budget and takes the beacon, for the rest of the
+ * transaction: a statement sent within this long of the last gate carries none, and its waits
+ * end at most this long past the deadline (the watchdog cancels 200 ms past it). Every
+ * statement of a small interactive unit but its first goes without one: measured on the
+ * transfer benchmark's interactive PostgreSQL unit (`cpu-blocks.ts postgresql
+ * uow-interactive,prisma-for-update`), the gate on each of its 4 statements cost about a tenth of
+ * its wall time.
+ */
+export const GATE_REFRESH_MS = 100;
+
+/**
  * What one transaction of a unit knows about itself while it runs: its deadline (the unit's
  * `transaction.timeout`), and on PostgreSQL its identity (transaction id, server process, start),
  * learnt from the first statement that returns them. Statements prisma-uow writes carry the time
@@ -31,7 +44,7 @@ export class TransactionSession {
   /** PostgreSQL: `txid_current()` of the transaction, once a statement returned it. */
   txid: string | undefined = undefined;
   /**
-   * PostgreSQL: the key of the advisory lock every statement of the transaction takes (shared),
+   * PostgreSQL: the key of the advisory lock the transaction's gated statements take (shared),
    * by which a watchdog finds the transaction's server process (an `int8`, as text).
    */
   readonly beacon = nextBeacon();
@@ -41,6 +54,8 @@ export class TransactionSession {
   }
   /** Whether a statement of this transaction set its time bounds. */
   private bounded = false;
+  /** When a statement last carried the gate (ms since the epoch). */
+  private gatedAt = 0;
   /** Whether the transaction sent a write (or a statement that may write). */
   wrote = false;
   /** When the transaction's budget runs out (ms since the epoch). */
@@ -72,8 +87,15 @@ export class TransactionSession {
     if (write) this.wrote = true;
     const budgetMs = this.budget();
     if (this.provider !== 'postgresql') return undefined;
-    this.bounded = true;
-    return { budgetMs, identify: this.txid === undefined, beacon: this.beacon };
+    // The bounds a gate sets hold for the rest of the transaction: a statement sent soon after
+    // one carries none (its waits end at most GATE_REFRESH_MS past the deadline).
+    const now = Date.now();
+    const gate = !this.bounded || now - this.gatedAt > GATE_REFRESH_MS;
+    if (gate) {
+      this.bounded = true;
+      this.gatedAt = now;
+    }
+    return { budgetMs, identify: this.txid === undefined, beacon: this.beacon, gate };
   }
 
   /**
@@ -102,6 +124,7 @@ export class TransactionSession {
     if (this.provider !== 'postgresql' || (this.bounded && (this.txid !== undefined || !write))) return;
     const rows = await tx.$queryRaw<Row[]>(sessionPrelude({ budgetMs, identify: true, beacon: this.beacon }, write));
     this.bounded = true;
+    this.gatedAt = Date.now();
     this.learn(rows[0]);
   }
 }

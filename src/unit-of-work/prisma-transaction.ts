@@ -13,8 +13,9 @@ import { settleUnclearCommit } from './commit-outcome.js';
  * `COMMIT` fails (see `commit-outcome.ts`).
  *
  * The time bound (`transaction.timeout`) covers everything the transaction does, lock waits
- * included: on PostgreSQL each statement sets `lock_timeout`/`statement_timeout` to what is left
- * (see `postgres-session.ts`), and a watchdog cancels a statement still running at the deadline
+ * included: on PostgreSQL the statements set `lock_timeout`/`statement_timeout` to what is left
+ * (the first, and later ones when the last that did is older than `GATE_REFRESH_MS`; see
+ * `postgres-session.ts`), and a watchdog cancels a statement still running at the deadline
  * (`pg_cancel_backend`, aimed at this transaction only); on SQLite the connection's busy timeout
  * is lowered to the budget for the transaction. Either way the statement fails, the transaction
  * rolls back, and the unit fails with a `DatabaseError` of kind `timeout`: nothing was written.

@@ -17,6 +17,10 @@ import { raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
  *   returns rows: `txid_current()`, asked with `txid_status` when the connection is lost after
  *   `COMMIT`.
  *
+ * Bounds and beacon hold for the rest of the transaction: the first statement carries the gate,
+ * later ones only when the last gate is older than `GATE_REFRESH_MS` (`flush/session.ts`); the
+ * others are written with `TRUE` in its place.
+ *
  * @module
  */
 
@@ -28,6 +32,12 @@ export interface StatementSession {
   readonly identify: boolean;
   /** The transaction's advisory-lock key (an `int8`, as text). */
   readonly beacon: string;
+  /**
+   * Whether the statement sets the time bounds and takes the beacon (default true). An earlier
+   * statement of the transaction that did so moments ago makes it unnecessary (see
+   * `TransactionSession.statement`).
+   */
+  readonly gate?: boolean;
 }
 
 /** Names of the identity columns a statement returns with {@link StatementSession.identify}. */
@@ -55,6 +65,7 @@ function bounds(session: StatementSession): Sql {
  * ```
  */
 export function sessionGate(session: StatementSession): Sql {
+  if (session.gate === false) return raw('TRUE');
   return sql`(${bounds(session)}) IS NOT NULL`;
 }
 
