@@ -95,15 +95,21 @@ export class TransactionSession {
       this.bounded = true;
       this.gatedAt = now;
     }
-    return { budgetMs, identify: this.txid === undefined, beacon: this.beacon, gate };
+    this.issued = { budgetMs, identify: this.txid === undefined, beacon: this.beacon, gate };
+    return this.issued;
   }
+
+  /** The session part {@link TransactionSession.statement} gave out last (what the statement sent was written with). */
+  issued: StatementSession | undefined = undefined;
 
   /**
    * The session part the next statement prisma-uow writes would get, without taking it (for
    * logs and previews: the SQL text does not depend on the budget, a bound parameter).
    */
   peek(): StatementSession | undefined {
-    return this.provider === 'postgresql' ? { budgetMs: 1, identify: this.txid === undefined, beacon: this.beacon } : undefined;
+    if (this.provider !== 'postgresql') return undefined;
+    const gate = !this.bounded || Date.now() - this.gatedAt > GATE_REFRESH_MS;
+    return { budgetMs: 1, identify: this.txid === undefined, beacon: this.beacon, gate };
   }
 
   /** Takes the identity columns of a row a statement returned, when it has them. */

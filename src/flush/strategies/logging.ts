@@ -27,13 +27,17 @@ export function loggingStrategy(strategy: FlushStrategy, log: (entry: FlushLogEn
     <S extends FlushStep, R>(run: (step: S, ctx: StepContext) => Promise<R>) =>
     async (step: S, ctx: StepContext): Promise<R> => {
       const started = performance.now();
-      const session = ctx.session?.peek();
+      // The session part the step's statements were written with: the one it was given, else
+      // (a step that failed before writing) the one it would have been given.
+      const before = ctx.session?.issued;
+      const planned = ctx.session?.peek();
+      const sent = () => (ctx.session?.issued !== before ? ctx.session?.issued : planned);
       const report = (error?: unknown) =>
         log({
           op: step.op,
           model: step.model,
           rows: step.rows.length,
-          statements: strategy.describe(step, ctx.model, session),
+          statements: strategy.describe(step, ctx.model, sent()),
           ms: performance.now() - started,
           ...(error === undefined ? {} : { error }),
         });
