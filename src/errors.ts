@@ -82,6 +82,8 @@ export type UsageErrorCode =
   | 'INVALID_VALUE'
   | 'INVALID_ARGUMENT'
   | 'NO_ACTIVE_UNIT'
+  /** `units.current()` / `units.active` on units created with `asyncContext: false`. */
+  | 'NO_ASYNC_CONTEXT'
   | 'UNIT_CLOSED'
   /** A field of a reference (`ref(key)`) that was never loaded was read or written. */
   | 'NOT_LOADED';

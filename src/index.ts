@@ -61,7 +61,7 @@ export type { CommitPreview, LoadOptions, ReadOptions, UnitStatus } from './unit
 export { createUnits, type UnitsOptions } from './unit-of-work/create-units.js';
 export { describeChanges, type ChangeList, type FieldChanges, type RowChange } from './unit-of-work/changes.js';
 export { HookError, type UnitHooks } from './unit-of-work/hooks.js';
-export { Units } from './unit-of-work/units.js';
+export { Units, type AsyncContextOption } from './unit-of-work/units.js';
 export type { AnyRepositoryFactories, RepositoryFactories, RunOptions, UnitControls, UnitOfWork, UnitOptions } from './unit-of-work/unit-types.js';
 export { createMemoryUnits, type MemoryUnits, type MemoryUnitsOptions } from './memory/create-memory-units.js';
 export {

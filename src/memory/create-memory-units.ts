@@ -1,11 +1,11 @@
 import type { ClassMap, ModelMap, Schema } from '../unit-of-work/types.js';
 import type { UnitHooks } from '../unit-of-work/hooks.js';
-import { Units, type AnyRepositoryFactories, type RepositoryFactories } from '../unit-of-work/units.js';
+import { Units, type AnyRepositoryFactories, type AsyncContextOption, type RepositoryFactories } from '../unit-of-work/units.js';
 import { MemoryBackend } from './memory-backend.js';
 import { MemoryStore, type Fixtures, type MemoryStoreOptions } from './memory-store.js';
 
 /** Options of {@link createMemoryUnits}. */
-export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M, C>, C extends ClassMap<M> = {}> extends MemoryStoreOptions {
+export interface MemoryUnitsOptions<M extends ModelMap, R extends RepositoryFactories<M, C>, C extends ClassMap<M> = {}> extends MemoryStoreOptions, AsyncContextOption {
   /** The `schema` export of the module the prisma-uow generator wrote. */
   readonly schema: Schema<M>;
   /** The rows the store starts with, by model: `{ User: [{ id: 1, name: 'Alice' }] }`. */
@@ -76,6 +76,7 @@ export function createMemoryUnits<M extends ModelMap, R extends RepositoryFactor
     schema,
     repositories: options.repositories,
     hooks: options.hooks,
+    asyncContext: options.asyncContext,
     backend: () => new MemoryBackend(schema, store),
     transaction: (_unit, body) => store.transaction((tx) => body(new MemoryBackend(schema, store, tx))),
   });

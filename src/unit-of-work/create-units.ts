@@ -7,10 +7,10 @@ import { PrismaBackend, type PrismaClientLike, type TransactionOptions } from '.
 import { inTransaction } from './prisma-transaction.js';
 import type { ClassMap, ModelMap, Schema } from './types.js';
 import type { RepositoryFactories, UnitOptions } from './unit-types.js';
-import { Units } from './units.js';
+import { Units, type AsyncContextOption } from './units.js';
 
 /** Options of {@link createUnits}. */
-export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M, C>, C extends ClassMap<M> = {}> {
+export interface UnitsOptions<M extends ModelMap, R extends RepositoryFactories<M, C>, C extends ClassMap<M> = {}> extends AsyncContextOption {
   /** A `PrismaClient` (any driver adapter) generated from the same schema as `schema`. */
   readonly prisma: PrismaClientLike;
   /** The `schema` export of the module the prisma-uow generator wrote. */
@@ -98,6 +98,7 @@ export function createUnits<M extends ModelMap, R extends RepositoryFactories<M,
     classes: options.classes,
     repositories: options.repositories,
     hooks: options.hooks,
+    asyncContext: options.asyncContext,
     backend: (unit) => {
       const { strategy, transaction, oneStatement } = settings(unit);
       return new PrismaBackend(schema, prisma, strategy, transaction, undefined, oneStatement);

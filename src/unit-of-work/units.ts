@@ -24,6 +24,33 @@ export interface UnitsConfig<M extends ModelMap, R extends AnyRepositoryFactorie
   readonly backend: BackendFactory;
   readonly transaction?: TransactionRunner | undefined;
   readonly hooks?: UnitHooks<M> | undefined;
+  /** See {@link AsyncContextOption.asyncContext} (default true). */
+  readonly asyncContext?: boolean | undefined;
+}
+
+/** The option of `createUnits` and `createMemoryUnits` that turns the async context off. */
+export interface AsyncContextOption {
+  /**
+   * Whether `run` makes its unit the current one of its async call chain (default `true`):
+   * {@link Units.current} finds it anywhere down the call stack, and a `run` inside another
+   * `run` of the same factory joins the outer unit. Both rest on Node's `AsyncLocalStorage`,
+   * which on Node 20 and 22 makes every promise of the process pay for async hooks once it is
+   * in use (Prisma Client creates many per statement): bench/results/async-context.md measures
+   * what it costs a hand-written Prisma transfer in the same process, and what turning it off
+   * saves a unit. Node 24 propagates the context without hooks.
+   *
+   * With `false` no hook is installed; `current()` and `active` throw a {@link UsageError}
+   * (`NO_ASYNC_CONTEXT`), and a `run` inside another `run` is a unit of its own that commits by
+   * itself, whatever happens to the outer one. Turn it off only where units are passed down
+   * explicitly and never nested.
+   *
+   * @example
+   * ```ts
+   * const units = createUnits({ prisma, schema, asyncContext: false });
+   * await units.run((uow) => transfer(uow, request)); // transfer gets the unit as a parameter
+   * ```
+   */
+  readonly asyncContext?: boolean;
 }
 
 const CORE = Symbol('prisma-uow core');
@@ -48,11 +75,15 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
   private readonly order: CommitOrder;
   private readonly proto: object;
   private readonly hooks = new HookSet<ModelMap>();
-  /** The unit of the innermost `run` (typed loosely: unit types are too large to infer here). */
-  private readonly scope = new AsyncLocalStorage<object>();
+  /**
+   * The unit of the innermost `run` (typed loosely: unit types are too large to infer here);
+   * none with `asyncContext: false`.
+   */
+  private readonly scope: AsyncLocalStorage<object> | undefined;
 
   /** @internal */
   constructor(private readonly config: UnitsConfig<M, R, C>) {
+    this.scope = config.asyncContext === false ? undefined : new AsyncLocalStorage<object>();
     this.models = compileSchema(config.schema, config.classes as Record<string, abstract new (...args: never[]) => object> | undefined);
     this.order = commitOrder(config.schema);
     this.proto = this.buildPrototype();
@@ -120,7 +151,7 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
    * ```
    */
   current(): UnitOfWork<M, R, C> {
-    const uow = this.scope.getStore() as UnitOfWork<M, R, C> | undefined;
+    const uow = this.context().getStore() as UnitOfWork<M, R, C> | undefined;
     if (!uow) {
       throw new UsageError('NO_ACTIVE_UNIT', 'No unit of work is active here: call this inside units.run(...) (or pass the unit explicitly).');
     }
@@ -129,7 +160,15 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
 
   /** The current unit, or `undefined` outside any `run`. */
   get active(): UnitOfWork<M, R, C> | undefined {
-    return this.scope.getStore() as UnitOfWork<M, R, C> | undefined;
+    return this.context().getStore() as UnitOfWork<M, R, C> | undefined;
+  }
+
+  private context(): AsyncLocalStorage<object> {
+    if (this.scope) return this.scope;
+    throw new UsageError(
+      'NO_ASYNC_CONTEXT',
+      'These units were created with asyncContext: false, so no unit is current anywhere: pass the unit down explicitly (or create the units without that option).',
+    );
   }
 
   /**
@@ -154,7 +193,7 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
    * ```
    */
   async run<T>(fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
-    const outer = this.scope.getStore();
+    const outer = this.scope?.getStore();
     if (outer && coreOf(outer).status === 'open') {
       // Join the outer unit: same unit, the outer run commits; a failure here rolls it all back.
       try {
@@ -194,7 +233,7 @@ export class Units<M extends ModelMap, R extends AnyRepositoryFactories = {}, in
   private async runIn<T>(uow: UnitOfWork<M, R, C>, fn: (uow: UnitOfWork<M, R, C>) => Promise<T> | T): Promise<T> {
     let result: T;
     try {
-      result = await this.scope.run(uow, () => fn(uow));
+      result = this.scope ? await this.scope.run(uow, () => fn(uow)) : await fn(uow);
     } catch (error) {
       await coreOf(uow).rollback(error);
       throw error;

@@ -35,6 +35,8 @@ export interface UowMode {
    * would overdraw) is retried: the transfer re-reads and refuses with `InsufficientFundsError`.
    */
   readonly deltas?: boolean;
+  /** `createUnits({ asyncContext })` (default true): false runs without AsyncLocalStorage. */
+  readonly asyncContext?: boolean;
   /** Runs in the unit before the bank's `transfer` (which then finds its rows in the identity map). */
   readonly before?: (uow: BankUnit, request: TransferRequest, provider: Provider) => Promise<void>;
 }
@@ -49,7 +51,7 @@ export function uowSystem(mode: UowMode): TransferSystem {
       const { prisma, schema: plain } = await prismaClient(context);
       const deltas = mode.deltas ?? true;
       const schema = deltas ? withBankDeltas(plain) : plain;
-      const units = createUnits({ prisma, schema, ...bank, transaction: TRANSACTION_LIMITS });
+      const units = createUnits({ prisma, schema, ...bank, transaction: TRANSACTION_LIMITS, ...(mode.asyncContext === false ? { asyncContext: false } : {}) });
       const retryOn = (error: unknown) => isRetryableError(error) || error instanceof DeltaBoundError;
       const before = mode.before;
       const service = before
@@ -101,6 +103,14 @@ export const UOW_SYSTEMS: readonly TransferSystem[] = [
     label: 'prisma-uow { interactive: true } (+ locking getMany with preload on PostgreSQL), declared deltas',
     databases: ['postgresql', 'sqlite'],
     options: { interactive: true },
+    before: lockAccounts,
+  }),
+  uowSystem({
+    id: 'uow-interactive-no-context',
+    label: 'prisma-uow { interactive: true }, asyncContext: false (+ locking getMany with preload on PostgreSQL), declared deltas',
+    databases: ['postgresql', 'sqlite'],
+    options: { interactive: true },
+    asyncContext: false,
     before: lockAccounts,
   }),
 ];
