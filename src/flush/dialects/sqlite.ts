@@ -124,7 +124,6 @@ export const sqliteDialect: SqlDialect = {
     // `SET ...` (constants bound once) and the bounds of the WHERE clause: the same in every chunk.
     const set = new StatementBuilder(`UPDATE ${table} SET `);
     const bounds = new StatementBuilder();
-    let bound = 0;
     fields.forEach((f, i) => {
       if (i > 0) set.text(', ');
       const constant = constants[i];
@@ -140,8 +139,8 @@ export const sqliteDialect: SqlDialect = {
       // A delta: added to the value stored now, its bounds checked against the sum in the same statement.
       const sum = `${table}.${quote(f.column)} + ${value}`;
       set.text(`${quote(f.column)} = ${sum}`);
-      if (f.delta?.min !== undefined) (bound++, bounds.text(` AND ${sum} >= `).value(boundValue(f, f.delta.min)));
-      if (f.delta?.max !== undefined) (bound++, bounds.text(` AND ${sum} <= `).value(boundValue(f, f.delta.max)));
+      if (f.delta?.min !== undefined) bounds.text(` AND ${sum} >= `).value(boundValue(f, f.delta.min));
+      if (f.delta?.max !== undefined) bounds.text(` AND ${sum} <= `).value(boundValue(f, f.delta.max));
     });
     const checks = keys.map((k, i) => `${table}.${quote(k.column)} = d.column${keyCols[i]}`);
     if (version) {
@@ -166,7 +165,7 @@ export const sqliteDialect: SqlDialect = {
     });
     const json = manyRowsJson(columnFields, rows);
     if (json !== undefined) return [statement((b) => jsonTable(b, json, n))];
-    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - (fields.length - varying.length) - bound) / n));
+    const perChunk = Math.max(1, Math.floor((SQLITE_MAX_PARAMETERS - set.size - bounds.size) / n));
     return chunk(rows, perChunk).map((part) => statement((b) => b.text('(VALUES ').rows(part).text(')')));
   },
   deletes(step: DeleteStep, model: ModelMetadata): WriteStatement[] {

@@ -65,6 +65,11 @@ export class StatementBuilder {
     return this.text(part.strings[part.bound.length]!);
   }
 
+  /** How many values are bound so far. */
+  get size(): number {
+    return this.bound.length;
+  }
+
   /** The statement, for `$queryRaw` / `$executeRaw`. */
   build(): Sql {
     return new Sql(this.strings, this.bound);
