@@ -90,7 +90,7 @@ export class TransactionSession {
     // The bounds a gate sets hold for the rest of the transaction: a statement sent soon after
     // one carries none (its waits end at most GATE_REFRESH_MS past the deadline).
     const now = Date.now();
-    const gate = !this.bounded || now - this.gatedAt > GATE_REFRESH_MS;
+    const gate = this.gateDue(now);
     if (gate) {
       this.bounded = true;
       this.gatedAt = now;
@@ -108,8 +108,12 @@ export class TransactionSession {
    */
   peek(): StatementSession | undefined {
     if (this.provider !== 'postgresql') return undefined;
-    const gate = !this.bounded || Date.now() - this.gatedAt > GATE_REFRESH_MS;
-    return { budgetMs: 1, identify: this.txid === undefined, beacon: this.beacon, gate };
+    return { budgetMs: 1, identify: this.txid === undefined, beacon: this.beacon, gate: this.gateDue(Date.now()) };
+  }
+
+  /** Whether a statement sent at `now` must carry the gate: none did yet, or the last is {@link GATE_REFRESH_MS} old. */
+  private gateDue(now: number): boolean {
+    return !this.bounded || now - this.gatedAt > GATE_REFRESH_MS;
   }
 
   /** Takes the identity columns of a row a statement returned, when it has them. */

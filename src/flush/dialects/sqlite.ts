@@ -49,16 +49,13 @@ function bind(field: FieldMetadata, value: unknown): unknown {
   return value;
 }
 
-/** The primary key columns, aliased to field names: `"Account"."id" AS "id"`. */
-function returning(model: ModelMetadata): string {
+/**
+ * What a write returns: the primary key columns and, for a delta UPDATE, the sums stored, aliased
+ * to field names (`"Account"."id" AS "id", "Account"."balance" AS "balance"`).
+ */
+function returning(model: ModelMetadata, deltas: readonly string[] = []): string {
   const table = tableName(model);
-  return model.primaryKey.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
-}
-
-/** RETURNING of a delta UPDATE: the key and the sums stored. */
-function returningDeltas(model: ModelMetadata, deltas: readonly string[]): string {
-  const table = tableName(model);
-  return [returning(model), ...deltas.map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`)].join(', ');
+  return [...model.primaryKey, ...deltas].map((name) => `${table}.${quote(fieldOf(model, name).column)} AS ${quote(name)}`).join(', ');
 }
 
 /** A delta bound (a decimal literal of the schema) bound in the column's type. */
@@ -158,7 +155,7 @@ export const sqliteDialect: SqlDialect = {
       ...checked.map((f) => bind(f, r.original[f.name])),
     ]);
     const where = ` AS d WHERE ${checks.join(' AND ')}`;
-    const back = ` RETURNING ${deltas.size > 0 ? returningDeltas(model, step.deltas) : returning(model)}`;
+    const back = ` RETURNING ${returning(model, step.deltas)}`;
     const statement = (from: (b: StatementBuilder) => StatementBuilder): WriteStatement => ({
       kind: 'keys',
       sql: from(new StatementBuilder().append(set).text(' FROM ')).text(where).append(bounds).text(back).build(),
