@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import type { TransferSystem } from '../types.js';
 import { DRIVER_SYSTEM } from './driver.js';
 import { PRISMA_SYSTEMS } from './prisma.js';
+import { PRISMA_RAW_SYSTEM } from './prisma-raw.js';
 import { UOW_SYSTEMS } from './prisma-uow.js';
 
 /**
@@ -38,7 +39,7 @@ function lazyMikroOrmSystem(): TransferSystem {
 }
 
 /** All systems. */
-export const TRANSFER_SYSTEMS: readonly TransferSystem[] = [...UOW_SYSTEMS, ...PRISMA_SYSTEMS, DRIVER_SYSTEM, lazyMikroOrmSystem()];
+export const TRANSFER_SYSTEMS: readonly TransferSystem[] = [...UOW_SYSTEMS, ...PRISMA_SYSTEMS, PRISMA_RAW_SYSTEM, DRIVER_SYSTEM, lazyMikroOrmSystem()];
 
 /** The system with this id; throws naming the known ids. */
 export function systemById(id: string): TransferSystem {
