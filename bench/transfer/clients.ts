@@ -1,5 +1,5 @@
 /**
- * Connections of a transfer worker to its run's database: a Prisma Client of the test schema
+ * Connections of a transfer worker to its run's database (SQLite, PostgreSQL or MariaDB): a Prisma Client of the test schema
  * (the demo models, so the bank example runs on it) whose statements are counted, with a
  * connection pool as large as the number of in-flight transfers; and the driver settings the
  * other systems share (SQLite busy timeout, PostgreSQL search path).
@@ -12,7 +12,9 @@
  * @module
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { mariadbConfig } from '../storm/database.js';
 import type { PrismaClient as SqliteClient } from '../../test/generated/sqlite/prisma/client.js';
 import type { schema as sqliteSchema } from '../../test/generated/sqlite/uow/index.js';
 import { countingAdapter } from './counting-adapter.js';
@@ -40,6 +42,13 @@ export async function prismaClient({ db, concurrency, counter }: SystemContext):
     const { schema } = await import('../../test/generated/sqlite/uow/index.js');
     const adapter = new PrismaBetterSqlite3({ url: `file:${db.url}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
     return { prisma: new PrismaClient({ adapter: countingAdapter(adapter, counter) }), schema };
+  }
+  if (db.provider === 'mariadb') {
+    const { PrismaClient } = await import('../../test/generated/mariadb/prisma/client.js');
+    const { schema } = await import('../../test/generated/mariadb/uow/index.js');
+    const adapter = new PrismaMariaDb({ ...mariadbConfig(db.url, db.namespace), connectionLimit: concurrency }, { database: db.namespace! });
+    const prisma = new PrismaClient({ adapter: countingAdapter(adapter, counter) }) as unknown as SqliteClient;
+    return { prisma, schema: schema as typeof sqliteSchema };
   }
   const { PrismaClient } = await import('../../test/generated/postgresql/prisma/client.js');
   const { schema } = await import('../../test/generated/postgresql/uow/index.js');

@@ -1,8 +1,10 @@
 /**
  * Counts every statement a Prisma Client sends through a driver adapter, without recording it:
  * reads and writes outside and inside transactions, and a BEGIN for each transaction start (the
- * adapters send it themselves, so Prisma never sees it as a statement); COMMIT / ROLLBACK are
- * sent by Prisma through the transaction and counted by their text.
+ * adapters send it themselves, so Prisma never sees it as a statement). COMMIT / ROLLBACK are
+ * sent by Prisma through the transaction and counted by their text, except where the adapter
+ * sends them itself (`usePhantomQuery`: MariaDB's `commit()` / `rollback()`), counted there; so
+ * is MariaDB's `SET TRANSACTION ISOLATION LEVEL` before BEGIN when a level is asked for.
  *
  * @example
  * ```ts
@@ -45,9 +47,21 @@ export function countingAdapter(factory: SqlDriverAdapterFactory, counter: State
     delegate(adapter, {
       ...counted(adapter, counter),
       startTransaction: async (isolationLevel) => {
+        if (isolationLevel && adapter.provider === 'mysql') counter.add('SET TRANSACTION ISOLATION LEVEL');
         counter.add('BEGIN');
         const tx = await adapter.startTransaction(isolationLevel);
-        return delegate<Transaction>(tx, counted(tx, counter));
+        if (!tx.options.usePhantomQuery) return delegate<Transaction>(tx, counted(tx, counter));
+        return delegate<Transaction>(tx, {
+          ...counted(tx, counter),
+          commit: () => {
+            counter.add('COMMIT');
+            return tx.commit();
+          },
+          rollback: () => {
+            counter.add('ROLLBACK');
+            return tx.rollback();
+          },
+        });
       },
     });
   return delegate(factory, { connect: async () => wrapAdapter(await factory.connect()) });

@@ -1,6 +1,6 @@
 /**
- * The database of one transfer run: created fresh (a new PostgreSQL schema, or a new SQLite file
- * in WAL mode, with the test schema applied; bench/storm/database.ts), seeded with N users and N
+ * The database of one transfer run: created fresh (a new PostgreSQL schema or MariaDB database, or
+ * a new SQLite file in WAL mode, with the test schema applied; bench/storm/database.ts), seeded with N users and N
  * accounts (account i belongs to user i, balance {@link INITIAL_BALANCE}, ids 1..N), checked
  * after the run, then dropped.
  *
@@ -23,8 +23,9 @@
  * @module
  */
 import Database from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
-import { createStormDatabase } from '../storm/database.js';
+import { createStormDatabase, mariadbConfig } from '../storm/database.js';
 import { checkInvariants, type AccountRow, type LedgerRow } from '../storm/invariants.js';
 import { positional, searchPathOption } from './clients.js';
 import { INITIAL_BALANCE, POINTS_PER_TRANSFER, type Provider, type TransferDatabase } from './types.js';
@@ -61,6 +62,19 @@ async function withDriver<T>(db: TransferDatabase, fn: (query: (sql: string, par
       sqlite.close();
     }
   }
+  if (db.provider === 'mariadb') {
+    // ANSI mode: `"Account"` is an identifier and `||` concatenates, as in the other databases' SQL here.
+    const connection = await mariadb.createConnection({ ...mariadbConfig(db.url, db.namespace), sessionVariables: { sql_mode: 'ANSI' } });
+    try {
+      return await fn(async (sql, params = []) => {
+        const { sql: text, bind } = positional(sql);
+        const result: unknown = await connection.query(text, bind(params));
+        return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
+      });
+    } finally {
+      await connection.end();
+    }
+  }
   const client = new pg.Client({ connectionString: db.url, options: searchPathOption(db) });
   await client.connect();
   try {
@@ -76,6 +90,13 @@ async function seed(db: TransferDatabase, accounts: number): Promise<void> {
       await query(`INSERT INTO "User" ("id", "name") SELECT g, 'user' || g FROM generate_series(1, $1::int4) AS g`, [accounts]);
       await query(`INSERT INTO "Account" ("id", "ownerId", "balance") SELECT g, g, $2::numeric FROM generate_series(1, $1::int4) AS g`, [accounts, INITIAL_BALANCE]);
       await query(`SELECT setval(pg_get_serial_sequence('"User"', 'id'), $1), setval(pg_get_serial_sequence('"Account"', 'id'), $1)`, [accounts]);
+      return;
+    }
+    if (db.provider === 'mariadb') {
+      // MariaDB's sequence engine: `seq_1_to_N` is the table of 1..N.
+      const n = Math.trunc(accounts);
+      await query(`INSERT INTO "User" ("id", "name") SELECT seq, 'user' || seq FROM seq_1_to_${n}`);
+      await query(`INSERT INTO "Account" ("id", "ownerId", "balance") SELECT seq, seq, $1 FROM seq_1_to_${n}`, [INITIAL_BALANCE]);
       return;
     }
     const series = 'WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < $1)';
@@ -138,7 +159,9 @@ export async function createRunDatabase(provider: Provider, accounts: number): P
       withDriver(db, async (query) =>
         db.provider === 'postgresql'
           ? `PostgreSQL ${String((await query(`SELECT current_setting('server_version') AS v`))[0]?.['v'])}`
-          : `SQLite ${String((await query('SELECT sqlite_version() AS v'))[0]?.['v'])}`,
+          : db.provider === 'mariadb'
+            ? `MariaDB ${String((await query('SELECT VERSION() AS v'))[0]?.['v']).split('-')[0]}`
+            : `SQLite ${String((await query('SELECT sqlite_version() AS v'))[0]?.['v'])}`,
       ),
     drop,
   };

@@ -5,11 +5,12 @@
  * seeded database, systems in alternating order from round to round; the invariants are checked
  * after every run. Writes bench/results/transfer-latest.{md,json,svg}; a run limited by flags
  * (`--db`, `--concurrency`, `--contention`, `--systems`, `--quick`) writes
- * bench/results/transfer-partial.md only.
+ * bench/results/transfer-partial.md only, unless `--out NAME` names the files
+ * (bench/results/NAME.{md,json,svg}, e.g. `--db mariadb --out transfer-mariadb-latest`).
  *
- * Flags: `--db postgresql,sqlite`, `--concurrency 1,8,32`, `--contention low,high`,
+ * Flags: `--db postgresql,sqlite,mariadb`, `--concurrency 1,8,32`, `--contention low,high`,
  * `--seconds 10` (measured, per run), `--warmup 2` (before it), `--rounds 3`,
- * `--systems uow,sql,...`, `--quick` (2 s, 1 round, C = 1,8).
+ * `--systems uow,sql,...`, `--quick` (2 s, 1 round, C = 1,8), `--out NAME`.
  *
  * @example
  * ```sh
@@ -101,9 +102,10 @@ export async function runTransferBenchmark(args: readonly string[]): Promise<voi
       rounds: { type: 'string' },
       systems: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
     },
   });
-  const providers = list<Provider>(flags.db, ['postgresql', 'sqlite'], '--db');
+  const providers = list<Provider>(flags.db, ['postgresql', 'sqlite', 'mariadb'], '--db');
   const contentions = list<Contention>(flags.contention, ['low', 'high'], '--contention');
   const concurrencies = numbers(flags.concurrency ?? (flags.quick ? '1,8' : '1,8,32'), '--concurrency', 1);
   const seconds = numbers(flags.seconds ?? (flags.quick ? '2' : '10'), '--seconds', 0.1)[0]!;
@@ -111,7 +113,10 @@ export async function runTransferBenchmark(args: readonly string[]): Promise<voi
   const rounds = numbers(flags.rounds ?? (flags.quick ? '1' : '3'), '--rounds', 1)[0]!;
   const ids = list(flags.systems, TRANSFER_SYSTEMS.map((s) => s.id), '--systems');
   const systems = TRANSFER_SYSTEMS.filter((s) => ids.includes(s.id));
-  const partial = flags.quick || flags.db !== undefined || flags.concurrency !== undefined || flags.contention !== undefined || flags.systems !== undefined;
+  if (flags.out !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(flags.out)) {
+    throw new Error(`--out ${flags.out}: a file name without extension (lower-case letters, digits, '-'), written to bench/results/`);
+  }
+  const partial = flags.out === undefined && (flags.quick || flags.db !== undefined || flags.concurrency !== undefined || flags.contention !== undefined || flags.systems !== undefined);
 
   await useBenchPostgres();
   const { createRunDatabase } = await import('./database.js'); // after useBenchPostgres (see database.ts)
@@ -176,10 +181,11 @@ export async function runTransferBenchmark(args: readonly string[]): Promise<voi
     await writeFile(`${out}transfer-partial.md`, markdown);
     log(`partial run: wrote bench/results/transfer-partial.md only, in ${(results.durationMs / 1000).toFixed(0)} s`);
   } else {
-    await writeFile(`${out}transfer-latest.md`, markdown);
-    await writeFile(`${out}transfer-latest.json`, JSON.stringify(results, null, 2));
-    await writeFile(`${out}transfer-latest.svg`, renderTransferSvg(results));
-    log(`wrote bench/results/transfer-latest.md, .json, .svg in ${(results.durationMs / 1000).toFixed(0)} s`);
+    const name = flags.out ?? 'transfer-latest';
+    await writeFile(`${out}${name}.md`, markdown);
+    await writeFile(`${out}${name}.json`, JSON.stringify(results, null, 2));
+    await writeFile(`${out}${name}.svg`, renderTransferSvg(results));
+    log(`wrote bench/results/${name}.md, .json, .svg in ${(results.durationMs / 1000).toFixed(0)} s`);
   }
   const broken = results.points.filter((p) => !p.invariantsHold || p.rounds === 0);
   if (broken.length > 0) {

@@ -111,11 +111,11 @@ export function renderTransferMarkdown(results: TransferResults): string {
       `${s.warmupSeconds} s of warm-up, on a fresh database per run; LOW contention = ${ACCOUNTS.low.toLocaleString('en-US')} accounts, ` +
       `HIGH = ${ACCOUNTS.high}. Median of ${s.rounds} round(s), systems in alternating order. Latency is per transfer, retries ` +
       'included; statements (BEGIN/COMMIT included), retries and client CPU (the process, the SQLite engine included) are per ' +
-      'finished transfer (committed or refused); on PostgreSQL, server CPU is that of every local `postgres` process over the window ' +
+      'finished transfer (committed or refused); on PostgreSQL and MariaDB, server CPU is that of every local `postgres` / `mariadbd` process over the window ' +
       '(bench/transfer/server-cpu.ts: client and server share the machine\'s cores). Invariants are checked after every run. ' +
       'Method: bench/transfer/ (TSDoc of main.ts, loops.ts, results.ts).',
   ];
-  for (const provider of ['postgresql', 'sqlite'] as const) {
+  for (const provider of ['postgresql', 'sqlite', 'mariadb'] as const) {
     const points = pointsOf(results, provider);
     if (points.length === 0) continue;
     out.push('', `## ${results.versions[provider] ?? provider}`, '', 'Committed transfers/s · p50/p99 ms (⚠: failed transfers, broken invariants or, on SQLite, starving loops; see below):', '', summaryTable(points));

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Provider } from './types.js';
 
 /**
- * CPU time of the local PostgreSQL server, for the transfer benchmark's "server CPU per
- * transfer": the user + system time of every process named `postgres*` on this machine, plus what
+ * CPU time of the local database server, for the transfer benchmark's "server CPU per
+ * transfer": the user + system time of every process named `postgres*` (PostgreSQL) or
+ * `mariadbd` / `mysqld` (MariaDB) on this machine, plus what
  * they reaped from ended children (a connection's backend ends with the worker), read from
  * `/proc/<pid>/stat`. On this project's 2-core machine the server competes with the client for
  * the same cores, so a system's throughput depends on both. Linux only, and only meaningful when
@@ -11,9 +13,9 @@ import { readdirSync, readFileSync } from 'node:fs';
  *
  * @example
  * ```ts
- * const before = postgresCpuMs();
+ * const before = serverCpuMs('postgresql');
  * // ... the measured window ...
- * const serverMs = before === undefined ? undefined : postgresCpuMs()! - before;
+ * const serverMs = before === undefined ? undefined : serverCpuMs('postgresql')! - before;
  * ```
  *
  * @module
@@ -22,8 +24,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`: 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Total CPU ms of the local PostgreSQL processes, or `undefined` without `/proc`. */
-export function postgresCpuMs(): number | undefined {
+/** Process names (prefixes) of each server; SQLite runs in the client's process. */
+const SERVER_PROCESSES: Readonly<Record<Provider, readonly string[]>> = { postgresql: ['postgres'], mariadb: ['mariadbd', 'mysqld'], sqlite: [] };
+
+/** Total CPU ms of the local server processes of `provider`, or `undefined` without `/proc` or a server. */
+export function serverCpuMs(provider: Provider): number | undefined {
+  const names = SERVER_PROCESSES[provider];
+  if (names.length === 0) return undefined;
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -39,7 +46,8 @@ export function postgresCpuMs(): number | undefined {
       continue; // ended meanwhile
     }
     const close = stat.lastIndexOf(')');
-    if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+    const command = stat.slice(stat.indexOf('(') + 1, close);
+    if (!names.some((name) => command.startsWith(name))) continue;
     // After the command: state, ppid, ..., utime (14th field), stime, cutime, cstime.
     const fields = stat.slice(close + 2).split(' ');
     ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);

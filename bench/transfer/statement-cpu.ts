@@ -25,7 +25,7 @@ import { transfer } from '../../examples/bank/transfer.js';
 import { createUnits, type RunOptions } from '../../src/index.js';
 import { openDatabase } from '../../test/support/databases.js';
 import { withBankDeltas } from '../bank-deltas.js';
-import { postgresCpuMs } from './server-cpu.js';
+import { serverCpuMs } from './server-cpu.js';
 
 const { values: flags } = parseArgs({ options: { n: { type: 'string' }, out: { type: 'string' } } });
 const n = Number(flags.n ?? 1000);
@@ -73,13 +73,13 @@ try {
     let client = 0;
     for (const q of recorded) {
       for (let i = 0; i < Math.min(100, n); i++) await replay.queryRaw(q);
-      const s0 = postgresCpuMs() ?? Number.NaN;
+      const s0 = serverCpuMs('postgresql') ?? Number.NaN;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < n; i++) await replay.queryRaw(q);
       const wall = (performance.now() - t0) / n;
       const c = process.cpuUsage(c0);
-      const s = ((postgresCpuMs() ?? Number.NaN) - s0) / n;
+      const s = ((serverCpuMs('postgresql') ?? Number.NaN) - s0) / n;
       const cpu = (c.user + c.system) / 1000 / n;
       server += s;
       client += cpu;

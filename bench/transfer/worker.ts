@@ -22,7 +22,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StatementCounter } from '../statement-counter.js';
-import { postgresCpuMs } from './server-cpu.js';
+import { serverCpuMs } from './server-cpu.js';
 import { latencyOf, runLoops } from './loops.js';
 import { systemById } from './systems/index.js';
 import type { WorkerInput, WorkerResult } from './types.js';
@@ -51,10 +51,10 @@ const stats = await runLoops((request) => open.transfer(request), input, () => {
   counter.reset();
   windowAt = performance.now();
   cpuAtStart = process.cpuUsage();
-  serverAtStart = input.db.provider === 'postgresql' ? postgresCpuMs() : undefined;
+  serverAtStart = serverCpuMs(input.db.provider);
 });
 const cpu = process.cpuUsage(cpuAtStart);
-const serverAtEnd = serverAtStart === undefined ? undefined : postgresCpuMs();
+const serverAtEnd = serverAtStart === undefined ? undefined : serverCpuMs(input.db.provider);
 const statements = { transaction: counter.transaction, other: counter.other };
 await sleep(2 * TICK_MS); // the ticker notes a stall that lasted until the loops ended
 clearInterval(ticker);

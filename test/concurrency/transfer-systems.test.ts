@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { missingBenchDependencies } from '../../bench/dependencies.js';
@@ -7,7 +8,7 @@ import { createRunDatabase, type RunDatabase } from '../../bench/transfer/databa
 import { requests, runLoops } from '../../bench/transfer/loops.js';
 import { TRANSFER_SYSTEMS } from '../../bench/transfer/systems/index.js';
 import type { TransferDatabase } from '../../bench/transfer/types.js';
-import { BACKENDS, skipBackend } from '../support/databases.js';
+import { BACKENDS, mariadbSettings, skipBackend } from '../support/databases.js';
 
 /**
  * The transfer benchmark's systems are baselines: each must be a correct transfer service, or the
@@ -22,6 +23,12 @@ async function execute(db: TransferDatabase, sql: string): Promise<void> {
     const sqlite = new Database(db.url);
     sqlite.exec(sql);
     sqlite.close();
+    return;
+  }
+  if (db.provider === 'mariadb') {
+    const connection = await mariadb.createConnection({ ...mariadbSettings(db.namespace), sessionVariables: { sql_mode: 'ANSI' } });
+    await connection.query(sql);
+    await connection.end();
     return;
   }
   const client = new pg.Client({ connectionString: db.url, options: `-c search_path="${db.namespace}"` });
@@ -53,8 +60,7 @@ describe('transfer benchmark requests', () => {
   });
 });
 
-// The transfer benchmark runs on SQLite and PostgreSQL; MariaDB's concurrency runs are the storm's.
-for (const provider of BACKENDS.filter((b) => b !== 'mariadb')) {
+for (const provider of BACKENDS) {
   describe.skipIf(skipBackend(provider))(`transfer benchmark systems [${provider}]`, () => {
     for (const system of TRANSFER_SYSTEMS.filter((s) => s.databases.includes(provider))) {
       // MikroORM lives in bench/node_modules: installed by `npm run bench`, not by the root install.

@@ -1,8 +1,8 @@
 /**
- * The floor: the transfer as hand-written SQL sent by the driver itself (`pg` with a pool of C
- * connections; one `better-sqlite3` connection), the same logic as the hand-written
+ * The floor: the transfer as hand-written SQL sent by the driver itself (`pg` or `mariadb` with a
+ * pool of C connections; one `better-sqlite3` connection), the same logic as the hand-written
  * `FOR UPDATE` Prisma service: BEGIN; lock both accounts in key order (`FOR UPDATE` on
- * PostgreSQL; `BEGIN IMMEDIATE` takes SQLite's write lock up front instead); check the balance;
+ * PostgreSQL and MariaDB; `BEGIN IMMEDIATE` takes SQLite's write lock up front instead); check the balance;
  * debit and credit in key order (`balance ± amount`, `version + 1`); insert the ledger entry;
  * add the owner's points; COMMIT. Every statement is counted as it is sent.
  *
@@ -16,7 +16,9 @@
  */
 import { Decimal } from '@prisma/client/runtime/client';
 import Database from 'better-sqlite3';
+import mariadb from 'mariadb';
 import pg from 'pg';
+import { mariadbConfig } from '../../storm/database.js';
 import { positional, searchPathOption, SQLITE_BUSY_TIMEOUT_MS } from '../clients.js';
 import { POINTS_PER_TRANSFER, type OpenSystem, type SystemContext, type TransferRequest, type TransferSystem } from '../types.js';
 import { insufficientFunds, retryTransient } from './outcome.js';
@@ -70,6 +72,42 @@ async function openPostgres({ db, concurrency, counter }: SystemContext): Promis
   return { transfer: (request) => retryTransient(() => once(request)), close: () => pool.end() };
 }
 
+/** MariaDB: the same statements with its quoting (backticks) and `?` placeholders. */
+function mariadbStatement(text: string): { sql: string; bind: (params: readonly unknown[]) => unknown[] } {
+  const { sql, bind } = positional(text);
+  return { sql: sql.replaceAll('"', '`'), bind };
+}
+type MariadbStatement = ReturnType<typeof mariadbStatement>;
+
+async function openMariadb({ db, concurrency, counter }: SystemContext): Promise<OpenSystem> {
+  const pool = mariadb.createPool({ ...mariadbConfig(db.url, db.namespace), connectionLimit: concurrency });
+  const { lock, debit, credit, ledger, points } = SQL;
+  const [begin, commit, rollback] = [mariadbStatement('BEGIN'), mariadbStatement('COMMIT'), mariadbStatement('ROLLBACK')];
+  const m = { lock: mariadbStatement(lock), debit: mariadbStatement(debit), credit: mariadbStatement(credit), ledger: mariadbStatement(ledger), points: mariadbStatement(points) };
+  const once = async (request: TransferRequest): Promise<void> => {
+    const connection = await pool.getConnection();
+    const query = <R>({ sql, bind }: MariadbStatement, params: unknown[] = []): Promise<R> => {
+      counter.add(sql);
+      return connection.query(sql, bind(params)) as Promise<R>;
+    };
+    try {
+      await query(begin);
+      const rows = await query<AccountRow[]>(m.lock, [Math.min(request.fromId, request.toId), Math.max(request.fromId, request.toId)]);
+      const { keys, ownerId } = plan(request, rows);
+      for (const id of keys) await query(id === request.fromId ? m.debit : m.credit, [id, request.amount]);
+      await query(m.ledger, [request.fromId, request.toId, request.amount]);
+      await query(m.points, [ownerId, POINTS_PER_TRANSFER]);
+      await query(commit);
+    } catch (error) {
+      await query(rollback).catch(() => undefined);
+      throw error;
+    } finally {
+      await connection.release();
+    }
+  };
+  return { transfer: (request) => retryTransient(() => once(request)), close: () => pool.end() };
+}
+
 async function openSqlite({ db, counter }: SystemContext): Promise<OpenSystem> {
   const sqlite = new Database(db.url);
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -112,7 +150,8 @@ async function openSqlite({ db, counter }: SystemContext): Promise<OpenSystem> {
 /** Hand-written SQL through the driver. */
 export const DRIVER_SYSTEM: TransferSystem = {
   id: 'sql',
-  label: 'SQL through the driver (pg / better-sqlite3)',
-  databases: ['postgresql', 'sqlite'],
-  open: (context) => (context.db.provider === 'postgresql' ? openPostgres(context) : openSqlite(context)),
+  label: 'SQL through the driver (pg / better-sqlite3 / mariadb)',
+  databases: ['postgresql', 'sqlite', 'mariadb'],
+  open: (context) =>
+    context.db.provider === 'postgresql' ? openPostgres(context) : context.db.provider === 'mariadb' ? openMariadb(context) : openSqlite(context),
 };

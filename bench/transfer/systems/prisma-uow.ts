@@ -79,36 +79,37 @@ export function uowSystem(mode: UowMode): TransferSystem {
 
 /**
  * PostgreSQL: locks both accounts in key order and reads their owners, in one statement
- * (`getMany` with `lock` and `preload`), so the unit never conflicts on them and the transfer's
- * own read is answered from the unit. SQLite has no row locks and needs none: an interactive
- * unit holds the adapter's only connection, in a transaction, from its first read to its commit.
+ * (`getMany` with `lock` and `preload`); MariaDB: the same in two (the locking read, then the
+ * owners). The unit never conflicts on them and the transfer's own read is answered from the
+ * unit. SQLite has no row locks and needs none: an interactive unit holds the adapter's only
+ * connection, in a transaction, from its first read to its commit.
  */
 async function lockAccounts(uow: BankUnit, { fromId, toId }: TransferRequest, provider: Provider): Promise<void> {
-  if (provider !== 'postgresql') return;
+  if (provider === 'sqlite') return;
   await uow.account.getMany([fromId, toId], { lock: 'update', preload: ['owner'] });
 }
 
 /** The prisma-uow modes measured. */
 export const UOW_SYSTEMS: readonly TransferSystem[] = [
-  uowSystem({ id: 'uow', label: 'prisma-uow run(transfer, { retry }), declared deltas', databases: ['postgresql', 'sqlite'] }),
+  uowSystem({ id: 'uow', label: 'prisma-uow run(transfer, { retry }), declared deltas', databases: ['postgresql', 'sqlite', 'mariadb'] }),
   uowSystem({
     id: 'uow-one-statement',
     label: 'prisma-uow run(transfer, { retry, oneStatement: true }), declared deltas',
     databases: ['postgresql'],
     options: { oneStatement: true },
   }),
-  uowSystem({ id: 'uow-plain', label: 'prisma-uow run(transfer, { retry }), no deltas (balance checked)', databases: ['postgresql', 'sqlite'], deltas: false }),
+  uowSystem({ id: 'uow-plain', label: 'prisma-uow run(transfer, { retry }), no deltas (balance checked)', databases: ['postgresql', 'sqlite', 'mariadb'], deltas: false }),
   uowSystem({
     id: 'uow-interactive',
-    label: 'prisma-uow { interactive: true } (+ locking getMany with preload on PostgreSQL), declared deltas',
-    databases: ['postgresql', 'sqlite'],
+    label: 'prisma-uow { interactive: true } (+ locking getMany with preload on PostgreSQL and MariaDB), declared deltas',
+    databases: ['postgresql', 'sqlite', 'mariadb'],
     options: { interactive: true },
     before: lockAccounts,
   }),
   uowSystem({
     id: 'uow-interactive-no-context',
-    label: 'prisma-uow { interactive: true }, asyncContext: false (+ locking getMany with preload on PostgreSQL), declared deltas',
-    databases: ['postgresql', 'sqlite'],
+    label: 'prisma-uow { interactive: true }, asyncContext: false (+ locking getMany with preload on PostgreSQL and MariaDB), declared deltas',
+    databases: ['postgresql', 'sqlite', 'mariadb'],
     options: { interactive: true },
     asyncContext: false,
     before: lockAccounts,

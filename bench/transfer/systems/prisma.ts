@@ -3,7 +3,7 @@
  * unit of work, in one interactive `$transaction(async (tx) => ...)` each:
  *
  * - `prisma-for-update`: locks both accounts in key order (`SELECT ... ORDER BY id FOR UPDATE`,
- *   raw; on SQLite a plain `findMany`, as SQLite serialises writers and the adapter serialises
+ *   raw, with MariaDB's quoting there; on SQLite a plain `findMany`, as SQLite serialises writers and the adapter serialises
  *   transactions), checks the balance, then `update`s both accounts in key order
  *   (`decrement` / `increment`, `version + 1`), `create`s the ledger entry and increments the
  *   owner's loyalty points.
@@ -40,19 +40,22 @@ interface LockedAccount {
 const forUpdate: TransferSystem = {
   id: 'prisma-for-update',
   label: 'Prisma $transaction(fn) + FOR UPDATE',
-  databases: ['postgresql', 'sqlite'],
+  databases: ['postgresql', 'sqlite', 'mariadb'],
   async open(context) {
     const { prisma } = await prismaClient(context);
-    const postgres = context.db.provider === 'postgresql';
+    const { provider } = context.db;
     return {
       transfer: ({ fromId, toId, amount: text }) => {
         const amount = new Decimal(text);
         return retryTransient(() =>
           prisma.$transaction(async (tx) => {
             const keys = fromId < toId ? [fromId, toId] : [toId, fromId];
-            const rows: LockedAccount[] = postgres
-              ? await tx.$queryRaw<LockedAccount[]>`SELECT "id", "ownerId", "balance" FROM "Account" WHERE "id" IN (${keys[0]}, ${keys[1]}) ORDER BY "id" FOR UPDATE`
-              : await tx.account.findMany({ where: { id: { in: keys } }, select: { id: true, ownerId: true, balance: true } });
+            const rows: LockedAccount[] =
+              provider === 'postgresql'
+                ? await tx.$queryRaw<LockedAccount[]>`SELECT "id", "ownerId", "balance" FROM "Account" WHERE "id" IN (${keys[0]}, ${keys[1]}) ORDER BY "id" FOR UPDATE`
+                : provider === 'mariadb'
+                  ? await tx.$queryRaw<LockedAccount[]>`SELECT \`id\`, \`ownerId\`, \`balance\` FROM \`Account\` WHERE \`id\` IN (${keys[0]}, ${keys[1]}) ORDER BY \`id\` FOR UPDATE`
+                  : await tx.account.findMany({ where: { id: { in: keys } }, select: { id: true, ownerId: true, balance: true } });
             const sender = rows.find((r) => r.id === fromId);
             if (!sender || rows.length !== 2) throw new Error(`prisma-for-update: Account#${fromId} or #${toId} is missing`);
             if (new Decimal(sender.balance).lessThan(amount)) throw insufficientFunds(fromId, text);
@@ -75,7 +78,7 @@ const forUpdate: TransferSystem = {
 const atomic: TransferSystem = {
   id: 'prisma-atomic',
   label: 'Prisma atomic decrement/increment, balance >= amount guard',
-  databases: ['postgresql', 'sqlite'],
+  databases: ['postgresql', 'sqlite', 'mariadb'],
   async open(context) {
     const { prisma } = await prismaClient(context);
     return {
