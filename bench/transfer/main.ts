@@ -105,7 +105,7 @@ export async function runTransferBenchmark(args: readonly string[]): Promise<voi
       out: { type: 'string' },
     },
   });
-  const providers = list<Provider>(flags.db, ['postgresql', 'sqlite', 'mariadb'], '--db');
+  const requested = list<Provider>(flags.db, ['postgresql', 'sqlite', 'mariadb'], '--db');
   const contentions = list<Contention>(flags.contention, ['low', 'high'], '--contention');
   const concurrencies = numbers(flags.concurrency ?? (flags.quick ? '1,8' : '1,8,32'), '--concurrency', 1);
   const seconds = numbers(flags.seconds ?? (flags.quick ? '2' : '10'), '--seconds', 0.1)[0]!;
@@ -119,7 +119,15 @@ export async function runTransferBenchmark(args: readonly string[]): Promise<voi
   const partial = flags.out === undefined && (flags.quick || flags.db !== undefined || flags.concurrency !== undefined || flags.contention !== undefined || flags.systems !== undefined);
 
   await useBenchPostgres();
-  const { createRunDatabase } = await import('./database.js'); // after useBenchPostgres (see database.ts)
+  const { createRunDatabase, unreachable } = await import('./database.js'); // after useBenchPostgres (see database.ts)
+  // Without --db, a server that does not answer is left out (said so); a database asked for by name must answer.
+  const providers: Provider[] = [];
+  for (const provider of requested) {
+    const reason = await unreachable(provider);
+    if (reason === undefined) providers.push(provider);
+    else if (flags.db === undefined) log(`leaving out ${provider}: ${reason}`);
+    else throw new Error(`--db ${provider}: ${reason}`);
+  }
   const started = new Date();
   const load = { start: os.loadavg(), end: [] as number[] };
   const records: RunRecord[] = [];
