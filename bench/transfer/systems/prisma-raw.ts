@@ -21,9 +21,9 @@
  * @module
  */
 import { Decimal } from '@prisma/client/runtime/client';
-import { prismaClient, TRANSACTION_LIMITS } from '../clients.js';
-import { POINTS_PER_TRANSFER, type TransferSystem } from '../types.js';
-import { insufficientFunds, retryTransient } from './outcome.js';
+import { POINTS_PER_TRANSFER } from '../types.js';
+import { insufficientFunds } from './outcome.js';
+import { handWritten } from './prisma.js';
 
 const READ = `SELECT t."id" AS "id", t."ownerId" AS "ownerId", t."balance" AS "balance", t."version" AS "version", r0."id" AS "r0$0", r0."name" AS "r0$1", r0."loyaltyPoints" AS "r0$2", r0."frozen" AS "r0$3" FROM "Account" AS t LEFT JOIN "User" AS r0 ON r0."id" = t."ownerId" WHERE t."id" IN (?, ?)`;
 const LEDGER = `INSERT INTO "LedgerEntry" ("fromId", "toId", "amount", "createdAt") VALUES (?, ?, ?, ?) RETURNING "id" AS "id"`;
@@ -39,31 +39,20 @@ interface Row {
 }
 
 /** prisma-uow's SQLite statements for the transfer, hand-sent through Prisma raw queries. */
-export const PRISMA_RAW_SYSTEM: TransferSystem = {
+export const PRISMA_RAW_SYSTEM = handWritten({
   id: 'prisma-raw-uow-statements',
   label: "Prisma $transaction(fn) sending prisma-uow's statements as raw SQL (no library code)",
   databases: ['sqlite'],
-  async open(context) {
-    const { prisma } = await prismaClient(context);
-    return {
-      transfer: ({ fromId, toId, amount: text }) => {
-        const amount = new Decimal(text);
-        return retryTransient(() =>
-          prisma.$transaction(async (tx) => {
-            const rows = await tx.$queryRawUnsafe<Row[]>(READ, fromId, toId);
-            const sender = rows.find((r) => r.id === fromId);
-            if (!sender || rows.length !== 2) throw new Error(`prisma-raw: Account#${fromId} or #${toId} is missing`);
-            if (new Decimal(sender.balance).lessThan(amount)) throw insufficientFunds(fromId, text);
-            if (sender.r0$3) throw new Error(`prisma-raw: User#${sender.ownerId} is frozen`);
-            await tx.$queryRawUnsafe(LEDGER, fromId, toId, amount, new Date());
-            const points = await tx.$queryRawUnsafe<unknown[]>(POINTS, sender.ownerId, POINTS_PER_TRANSFER, sender.r0$3, sender.r0$1);
-            if (points.length !== 1) throw new Error(`prisma-raw: User#${sender.ownerId} changed`);
-            const balances = await tx.$queryRawUnsafe<unknown[]>(BALANCES, fromId, amount.negated(), toId, amount, 0);
-            if (balances.length !== 2) throw insufficientFunds(fromId, text);
-          }, TRANSACTION_LIMITS),
-        );
-      },
-      close: () => prisma.$disconnect(),
-    };
+  async body(tx, { fromId, toId, amount: text, decimal: amount }) {
+    const rows = await tx.$queryRawUnsafe<Row[]>(READ, fromId, toId);
+    const sender = rows.find((r) => r.id === fromId);
+    if (!sender || rows.length !== 2) throw new Error(`prisma-raw: Account#${fromId} or #${toId} is missing`);
+    if (new Decimal(sender.balance).lessThan(amount)) throw insufficientFunds(fromId, text);
+    if (sender.r0$3) throw new Error(`prisma-raw: User#${sender.ownerId} is frozen`);
+    await tx.$queryRawUnsafe(LEDGER, fromId, toId, amount, new Date());
+    const points = await tx.$queryRawUnsafe<unknown[]>(POINTS, sender.ownerId, POINTS_PER_TRANSFER, sender.r0$3, sender.r0$1);
+    if (points.length !== 1) throw new Error(`prisma-raw: User#${sender.ownerId} changed`);
+    const balances = await tx.$queryRawUnsafe<unknown[]>(BALANCES, fromId, amount.negated(), toId, amount, 0);
+    if (balances.length !== 2) throw insufficientFunds(fromId, text);
   },
-};
+});

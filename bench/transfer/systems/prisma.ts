@@ -28,7 +28,7 @@
  */
 import { Decimal } from '@prisma/client/runtime/client';
 import { prismaClient, TRANSACTION_LIMITS } from '../clients.js';
-import { POINTS_PER_TRANSFER, type TransferSystem } from '../types.js';
+import { POINTS_PER_TRANSFER, type Provider, type TransferRequest, type TransferSystem } from '../types.js';
 import { insufficientFunds, retryTransient } from './outcome.js';
 
 interface LockedAccount {
@@ -37,79 +37,87 @@ interface LockedAccount {
   readonly balance: Decimal.Value;
 }
 
-const forUpdate: TransferSystem = {
+/** The interactive transaction client of the run's Prisma Client. */
+export type PrismaTransaction = Parameters<Parameters<Awaited<ReturnType<typeof prismaClient>>['prisma']['$transaction']>[0]>[0];
+
+/** What a hand-written service does inside its transaction, for one request (`amount` as `Decimal`). */
+export type TransferBody = (tx: PrismaTransaction, request: TransferRequest & { readonly decimal: Decimal }, provider: Provider) => Promise<void>;
+
+/**
+ * A hand-written Prisma service: `body` in one interactive `$transaction` per transfer, retried
+ * while it fails transiently (see `retryTransient`).
+ *
+ * @example
+ * ```ts
+ * handWritten({ id: 'prisma-x', label: 'Prisma ...', databases: ['sqlite'], body: async (tx, { fromId, decimal }) => { ... } });
+ * ```
+ */
+export function handWritten({ body, ...system }: Omit<TransferSystem, 'open'> & { readonly body: TransferBody }): TransferSystem {
+  return {
+    ...system,
+    async open(context) {
+      const { prisma } = await prismaClient(context);
+      return {
+        transfer: (request) => {
+          const decimal = new Decimal(request.amount);
+          return retryTransient(() => prisma.$transaction((tx) => body(tx, { ...request, decimal }, context.db.provider), TRANSACTION_LIMITS));
+        },
+        close: () => prisma.$disconnect(),
+      };
+    },
+  };
+}
+
+const forUpdate = handWritten({
   id: 'prisma-for-update',
   label: 'Prisma $transaction(fn) + FOR UPDATE',
   databases: ['postgresql', 'sqlite', 'mariadb'],
-  async open(context) {
-    const { prisma } = await prismaClient(context);
-    const { provider } = context.db;
-    return {
-      transfer: ({ fromId, toId, amount: text }) => {
-        const amount = new Decimal(text);
-        return retryTransient(() =>
-          prisma.$transaction(async (tx) => {
-            const keys = fromId < toId ? [fromId, toId] : [toId, fromId];
-            const rows: LockedAccount[] =
-              provider === 'postgresql'
-                ? await tx.$queryRaw<LockedAccount[]>`SELECT "id", "ownerId", "balance" FROM "Account" WHERE "id" IN (${keys[0]}, ${keys[1]}) ORDER BY "id" FOR UPDATE`
-                : provider === 'mariadb'
-                  ? await tx.$queryRaw<LockedAccount[]>`SELECT \`id\`, \`ownerId\`, \`balance\` FROM \`Account\` WHERE \`id\` IN (${keys[0]}, ${keys[1]}) ORDER BY \`id\` FOR UPDATE`
-                  : await tx.account.findMany({ where: { id: { in: keys } }, select: { id: true, ownerId: true, balance: true } });
-            const sender = rows.find((r) => r.id === fromId);
-            if (!sender || rows.length !== 2) throw new Error(`prisma-for-update: Account#${fromId} or #${toId} is missing`);
-            if (new Decimal(sender.balance).lessThan(amount)) throw insufficientFunds(fromId, text);
-            for (const id of keys) {
-              await tx.account.update({
-                where: { id },
-                data: { balance: id === fromId ? { decrement: amount } : { increment: amount }, version: { increment: 1 } },
-              });
-            }
-            await tx.ledgerEntry.create({ data: { fromId, toId, amount } });
-            await tx.user.update({ where: { id: sender.ownerId }, data: { loyaltyPoints: { increment: POINTS_PER_TRANSFER } } });
-          }, TRANSACTION_LIMITS),
-        );
-      },
-      close: () => prisma.$disconnect(),
-    };
+  async body(tx, { fromId, toId, amount: text, decimal: amount }, provider) {
+    const keys = fromId < toId ? [fromId, toId] : [toId, fromId];
+    const rows: LockedAccount[] =
+      provider === 'postgresql'
+        ? await tx.$queryRaw<LockedAccount[]>`SELECT "id", "ownerId", "balance" FROM "Account" WHERE "id" IN (${keys[0]}, ${keys[1]}) ORDER BY "id" FOR UPDATE`
+        : provider === 'mariadb'
+          ? await tx.$queryRaw<LockedAccount[]>`SELECT \`id\`, \`ownerId\`, \`balance\` FROM \`Account\` WHERE \`id\` IN (${keys[0]}, ${keys[1]}) ORDER BY \`id\` FOR UPDATE`
+          : await tx.account.findMany({ where: { id: { in: keys } }, select: { id: true, ownerId: true, balance: true } });
+    const sender = rows.find((r) => r.id === fromId);
+    if (!sender || rows.length !== 2) throw new Error(`prisma-for-update: Account#${fromId} or #${toId} is missing`);
+    if (new Decimal(sender.balance).lessThan(amount)) throw insufficientFunds(fromId, text);
+    for (const id of keys) {
+      await tx.account.update({
+        where: { id },
+        data: { balance: id === fromId ? { decrement: amount } : { increment: amount }, version: { increment: 1 } },
+      });
+    }
+    await tx.ledgerEntry.create({ data: { fromId, toId, amount } });
+    await tx.user.update({ where: { id: sender.ownerId }, data: { loyaltyPoints: { increment: POINTS_PER_TRANSFER } } });
   },
-};
+});
 
-const atomic: TransferSystem = {
+const atomic = handWritten({
   id: 'prisma-atomic',
   label: 'Prisma atomic decrement/increment, balance >= amount guard',
   databases: ['postgresql', 'sqlite', 'mariadb'],
-  async open(context) {
-    const { prisma } = await prismaClient(context);
-    return {
-      transfer: ({ fromId, toId, amount: text }) => {
-        const amount = new Decimal(text);
-        return retryTransient(() =>
-          prisma.$transaction(async (tx) => {
-            const debit = async () => {
-              const { count } = await tx.account.updateMany({
-                where: { id: fromId, balance: { gte: amount } },
-                data: { balance: { decrement: amount }, version: { increment: 1 } },
-              });
-              if (count === 0) throw insufficientFunds(fromId, text);
-            };
-            const credit = () => tx.account.updateMany({ where: { id: toId }, data: { balance: { increment: amount }, version: { increment: 1 } } });
-            if (fromId < toId) {
-              await debit();
-              await credit();
-            } else {
-              await credit();
-              await debit();
-            }
-            await tx.ledgerEntry.create({ data: { fromId, toId, amount } });
-            await tx.user.updateMany({ where: { accounts: { some: { id: fromId } } }, data: { loyaltyPoints: { increment: POINTS_PER_TRANSFER } } });
-          }, TRANSACTION_LIMITS),
-        );
-      },
-      close: () => prisma.$disconnect(),
+  async body(tx, { fromId, toId, amount: text, decimal: amount }) {
+    const debit = async () => {
+      const { count } = await tx.account.updateMany({
+        where: { id: fromId, balance: { gte: amount } },
+        data: { balance: { decrement: amount }, version: { increment: 1 } },
+      });
+      if (count === 0) throw insufficientFunds(fromId, text);
     };
+    const credit = () => tx.account.updateMany({ where: { id: toId }, data: { balance: { increment: amount }, version: { increment: 1 } } });
+    if (fromId < toId) {
+      await debit();
+      await credit();
+    } else {
+      await credit();
+      await debit();
+    }
+    await tx.ledgerEntry.create({ data: { fromId, toId, amount } });
+    await tx.user.updateMany({ where: { accounts: { some: { id: fromId } } }, data: { loyaltyPoints: { increment: POINTS_PER_TRANSFER } } });
   },
-};
+});
 
 /** The hand-written Prisma systems. */
 export const PRISMA_SYSTEMS: readonly TransferSystem[] = [forUpdate, atomic];
