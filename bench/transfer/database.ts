@@ -25,7 +25,7 @@
 import Database from 'better-sqlite3';
 import mariadb from 'mariadb';
 import pg from 'pg';
-import { createStormDatabase, defaultMariadbUrl, defaultPostgresUrl, mariadbConfig } from '../storm/database.js';
+import { createStormDatabase, mariadbConfig } from '../storm/database.js';
 import { checkInvariants, type AccountRow, type LedgerRow } from '../storm/invariants.js';
 import { positional, searchPathOption } from './clients.js';
 import { INITIAL_BALANCE, POINTS_PER_TRANSFER, type Provider, type TransferDatabase } from './types.js';
@@ -137,27 +137,6 @@ function loyaltyViolations({ accounts, users, ledger }: State): string[] {
 /** At most `max` lines, and how many more there were. */
 function capped(lines: readonly string[], max = 8): string[] {
   return lines.length <= max ? [...lines] : [...lines.slice(0, max), `... and ${lines.length - max} more`];
-}
-
-/**
- * Why the server of `provider` cannot be used (it did not answer within 2 s), or `undefined` when
- * it answers (SQLite: always).
- */
-export async function unreachable(provider: Provider): Promise<string | undefined> {
-  try {
-    if (provider === 'postgresql') {
-      const client = new pg.Client({ connectionString: defaultPostgresUrl, connectionTimeoutMillis: 2000 });
-      await client.connect();
-      await client.end();
-    } else if (provider === 'mariadb') {
-      const connection = await mariadb.createConnection({ ...mariadbConfig(defaultMariadbUrl), connectTimeout: 2000 });
-      await connection.end();
-    }
-    return undefined;
-  } catch (error) {
-    const url = provider === 'postgresql' ? defaultPostgresUrl : defaultMariadbUrl;
-    return `${url} did not answer (${error instanceof Error ? error.message || error.name : String(error)})`;
-  }
 }
 
 /** Creates and seeds a fresh database with `accounts` accounts. */

@@ -81,9 +81,16 @@ type MariadbStatement = ReturnType<typeof mariadbStatement>;
 
 async function openMariadb({ db, concurrency, counter }: SystemContext): Promise<OpenSystem> {
   const pool = mariadb.createPool({ ...mariadbConfig(db.url, db.namespace), connectionLimit: concurrency });
-  const { lock, debit, credit, ledger, points } = SQL;
-  const [begin, commit, rollback] = [mariadbStatement('BEGIN'), mariadbStatement('COMMIT'), mariadbStatement('ROLLBACK')];
-  const m = { lock: mariadbStatement(lock), debit: mariadbStatement(debit), credit: mariadbStatement(credit), ledger: mariadbStatement(ledger), points: mariadbStatement(points) };
+  const m = {
+    begin: mariadbStatement('BEGIN'),
+    commit: mariadbStatement('COMMIT'),
+    rollback: mariadbStatement('ROLLBACK'),
+    lock: mariadbStatement(SQL.lock),
+    debit: mariadbStatement(SQL.debit),
+    credit: mariadbStatement(SQL.credit),
+    ledger: mariadbStatement(SQL.ledger),
+    points: mariadbStatement(SQL.points),
+  };
   const once = async (request: TransferRequest): Promise<void> => {
     const connection = await pool.getConnection();
     const query = <R>({ sql, bind }: MariadbStatement, params: unknown[] = []): Promise<R> => {
@@ -91,15 +98,15 @@ async function openMariadb({ db, concurrency, counter }: SystemContext): Promise
       return connection.query(sql, bind(params)) as Promise<R>;
     };
     try {
-      await query(begin);
+      await query(m.begin);
       const rows = await query<AccountRow[]>(m.lock, [Math.min(request.fromId, request.toId), Math.max(request.fromId, request.toId)]);
       const { keys, ownerId } = plan(request, rows);
       for (const id of keys) await query(id === request.fromId ? m.debit : m.credit, [id, request.amount]);
       await query(m.ledger, [request.fromId, request.toId, request.amount]);
       await query(m.points, [ownerId, POINTS_PER_TRANSFER]);
-      await query(commit);
+      await query(m.commit);
     } catch (error) {
-      await query(rollback).catch(() => undefined);
+      await query(m.rollback).catch(() => undefined);
       throw error;
     } finally {
       await connection.release();
